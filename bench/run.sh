@@ -1,0 +1,7 @@
+#!/bin/sh
+# `make bench`: every benchmark, each rewriting its table in bench/README.md.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+vigil=${1:-$here/../build/vigil}
+THREADS=1 "$here/http_health.sh" "$vigil"
+THREADS=2 "$here/http_health.sh" "$vigil"

@@ -1,0 +1,38 @@
+/* The command-line verbs; main.c's table dispatches to these. */
+#ifndef VIGIL_CLI_CLI_H
+#define VIGIL_CLI_CLI_H
+
+#include <stddef.h>
+
+/* Exit codes shared by the verbs. */
+#define CLI_OK    0
+#define CLI_FAIL  1 /* the job could not be done (start-up failure, ...) */
+#define CLI_USAGE 2 /* bad command line or invalid configuration */
+
+struct cli_verb {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the verb's name */
+	const char *args;                  /* "[-c FILE]" */
+	const char *summary;               /* one line */
+	const char *help;                  /* the full text of `vigil help VERB` */
+};
+
+/* Each verb file defines its entry; main.c lists them. */
+extern const struct cli_verb cli_serve_verb;
+extern const struct cli_verb cli_config_verb;
+
+/* Prints the usage of every verb in VERBS (NULL-terminated), to stderr when TO_STDERR. */
+void cli_usage(const struct cli_verb *const *verbs, int to_stderr);
+/* `vigil help [VERB]`. */
+int cli_help(const struct cli_verb *const *verbs, int argc, char **argv);
+/* `vigil --version`: this binary's version and the libraries it runs with. */
+int cli_version(void);
+/* Prints "vigil VERB: MSG" and the verb's one-line usage to stderr; returns CLI_USAGE. */
+int cli_usage_error(const struct cli_verb *v, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+/* True when ARG asks for help (-h, --help). */
+int cli_is_help(const char *arg);
+/* Prints the full help of V to stdout; returns CLI_OK. */
+int cli_verb_help(const struct cli_verb *v);
+
+#endif

@@ -1,0 +1,206 @@
+/* `vigil [serve] [-c FILE]`: build the daemon, run the loop, shut down cleanly. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "cli/cli.h"
+#include "conf/conf.h"
+#include "engine/engine.h"
+#include "engine/snapshot.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "version.h"
+#include "web/web.h"
+
+static int run(int argc, char **argv);
+
+const struct cli_verb cli_serve_verb = {
+	"serve",
+	run,
+	"[-c FILE]",
+	"run the daemon (the default verb)",
+	"Runs the Vigil daemon: checks, history, alerts and the HTTP server.\n"
+	"\n"
+	"  -c, --config FILE   configuration file; without it $VIGIL_CONFIG, then\n"
+	"                      ./vigil.yaml, else the built-in default configuration\n"
+	"  -h, --help          this help\n"
+	"\n"
+	"Signals: SIGHUP reloads the configuration (an invalid one is logged and the\n"
+	"current one kept); SIGTERM and SIGINT stop after flushing the store.\n"
+	"Environment: VIGIL_LISTEN, VIGIL_STORAGE, VIGIL_LOG_LEVEL and VIGIL_LOG_FORMAT\n"
+	"override the corresponding configuration keys.\n",
+};
+
+/* The daemon's one top-level state, built here and torn down here. */
+struct vigil {
+	uv_loop_t loop;
+	struct vigil_config *config;
+	struct store *store;
+	struct snapshot_box box;
+	struct engine *engine;
+	struct web *web;
+};
+
+static void on_stop(void *arg)
+{
+	struct vigil *v = arg;
+
+	web_stop(v->web); /* no new requests; the ones in flight finish */
+	engine_close(v->engine);
+}
+
+static int parse_args(int argc, char **argv, const char **config)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			*config = optarg;
+			break;
+		case 'h':
+			return cli_verb_help(&cli_serve_verb) == CLI_OK ? 1 : -1;
+		case ':':
+			return cli_usage_error(&cli_serve_verb, "%s needs an argument",
+			                       argv[optind - 1]),
+			       -1;
+		default:
+			return cli_usage_error(&cli_serve_verb, "unknown option \"%s\"",
+			                       argv[optind - 1]),
+			       -1;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(&cli_serve_verb, "unexpected argument \"%s\"", argv[optind]),
+		       -1;
+	return 0;
+}
+
+static struct vigil_config *load_config(const char *path)
+{
+	struct conf_diag diag = { 0 };
+	struct vigil_config *cfg = path ? conf_load_file(path, &diag) : conf_load_default(&diag);
+	size_t i;
+
+	if (cfg == NULL) {
+		for (i = 0; i < diag.n; i++)
+			fprintf(stderr, "%s\n", diag.msgs[i]);
+		fprintf(stderr, "vigil: %zu configuration error%s\n", diag.n,
+		        diag.n == 1 ? "" : "s");
+	}
+	conf_diag_free(&diag);
+	return cfg;
+}
+
+static int open_store(struct vigil *v)
+{
+	const struct conf_storage *s = &v->config->storage;
+	struct store_options opt = {
+		.path = s->path,
+		.commit_interval = s->commit_interval,
+		.batch_size = s->batch_size,
+		.queue_size = s->queue_size,
+		.readers = (int)v->config->server.threads + 2,
+	};
+	char err[512];
+
+	if (store_open(&opt, &v->store, err, sizeof(err)) < 0) {
+		log_warnx("store: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int start(struct vigil *v, const char *path)
+{
+	struct engine_options eo = {
+		.loop = &v->loop,
+		.config = v->config,
+		.config_path = path,
+		.store = v->store,
+		.box = &v->box,
+		.on_stop = on_stop,
+		.arg = v,
+	};
+	struct web_options wo = {
+		.server = &v->config->server,
+		.box = &v->box,
+		.store = v->store,
+	};
+	char err[512];
+	int r = engine_start(&eo, &v->engine);
+
+	if (r < 0) {
+		log_warnx("engine: cannot start: %s", uv_strerror(r));
+		return -1;
+	}
+	wo.engine = v->engine;
+	v->web = web_new(&wo);
+	if (web_listen(v->web, err, sizeof(err)) < 0) {
+		log_warnx("web: %s", err);
+		engine_close(v->engine);
+		return -1;
+	}
+	log_info("vigil %s: serving http%s://%s%s%s:%d/ (database %s)", VIGIL_VERSION,
+	         v->config->server.tls.cert ? "s" : "",
+	         strchr(v->config->server.addr.host, ':') ? "[" : "",
+	         v->config->server.addr.host[0] ? v->config->server.addr.host : "*",
+	         strchr(v->config->server.addr.host, ':') ? "]" : "", v->config->server.addr.port,
+	         v->config->storage.path);
+	return 0;
+}
+
+static void teardown(struct vigil *v)
+{
+	int r;
+
+	web_free(v->web);
+	store_close(v->store); /* commits everything still queued */
+	snapshot_box_destroy(&v->box);
+	r = uv_loop_close(&v->loop);
+	if (r != 0)
+		log_warnx("engine: the loop closed with handles left: %s", uv_strerror(r));
+	conf_unref(v->config);
+}
+
+static int run(int argc, char **argv)
+{
+	struct vigil v = { 0 };
+	const char *arg = NULL, *path;
+	int r;
+
+	r = parse_args(argc, argv, &arg);
+	if (r != 0)
+		return r > 0 ? CLI_OK : CLI_USAGE;
+	path = conf_auto_path(arg);
+	v.config = load_config(path);
+	if (v.config == NULL)
+		return CLI_USAGE;
+	log_configure((enum log_level)v.config->log.level, (enum log_format)v.config->log.format);
+	log_set_secrets(v.config->secrets);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN); /* a file size limit becomes EFBIG, reported as an error */
+	if (open_store(&v) < 0) {
+		conf_unref(v.config);
+		return CLI_FAIL;
+	}
+	uv_loop_init(&v.loop);
+	snapshot_box_init(&v.box);
+	r = start(&v, path) < 0 ? CLI_FAIL : CLI_OK;
+	uv_run(&v.loop, UV_RUN_DEFAULT);
+	teardown(&v);
+	if (r == CLI_OK)
+		log_info("vigil: stopped");
+	log_set_secrets(NULL);
+	return r;
+}

@@ -1,0 +1,120 @@
+/*
+ * The configuration: YAML (or the built-in default) into an immutable,
+ * reference-counted struct vigil_config. A reload builds a new one and swaps
+ * it in whole; nothing ever modifies a loaded config.
+ */
+#ifndef VIGIL_CONF_CONF_H
+#define VIGIL_CONF_CONF_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf/schema.h"
+#include "conf/value.h"
+#include "util/sha256.h"
+
+struct secret_set;
+
+/* Roles in order of power; a route requiring R admits R and above. */
+enum auth_role { ROLE_PUBLIC, ROLE_VIEWER, ROLE_OPERATOR, ROLE_ADMIN };
+const char *auth_role_str(enum auth_role role);
+
+struct conf_tls {
+	char *cert; /* PEM file paths; both or neither */
+	char *key;
+};
+
+struct conf_server {
+	char *listen;                        /* "host:port" as written */
+	struct conf_listen addr;             /* derived from listen */
+	int64_t threads;                     /* HTTP worker threads (MHD thread pool) */
+	int64_t connection_timeout;          /* ms of inactivity before a connection closes */
+	int64_t max_connections;             /* in total */
+	int64_t max_connections_per_ip;      /* per client address */
+	int64_t connection_memory;           /* bytes MHD may use per connection */
+	int64_t max_body_size;               /* request bodies above this get 413 */
+	int64_t max_header_size;             /* request headers above this get 431 */
+	struct conf_strlist trusted_proxies; /* CIDRs whose X-Forwarded-For is believed */
+	struct conf_tls tls;
+};
+
+struct conf_retention {
+	int64_t raw, minute, hour; /* ms to keep raw results and rollups */
+};
+
+struct conf_storage {
+	char *path; /* SQLite database file */
+	char *url;  /* postgres:// (the shared backend) */
+	struct conf_retention retention;
+	int64_t commit_interval; /* ms a write may wait for its group commit */
+	int64_t batch_size;      /* rows per transaction at most */
+	int64_t queue_size;      /* rows the writer queue holds before refusing */
+};
+
+struct conf_token {
+	char *name;
+	char *token;                      /* secret */
+	int role;                         /* enum auth_role, never ROLE_PUBLIC */
+	unsigned char digest[SHA256_LEN]; /* SHA-256 of token, what requests are compared with */
+};
+
+struct conf_auth {
+	struct conf_list tokens; /* of struct conf_token */
+};
+
+struct conf_log {
+	int level;  /* enum log_level */
+	int format; /* enum log_format */
+};
+
+struct vigil_config {
+	atomic_int refs;
+	char *source; /* file it came from, or "<built-in>" */
+	struct conf_server server;
+	struct conf_storage storage;
+	struct conf_auth auth;
+	struct conf_log log;
+	struct secret_set *secrets; /* every secret value, for scrubbing */
+};
+
+#define CONF_BUILTIN "<built-in>"
+
+/*
+ * Each loader returns a new config with one reference, or NULL with every
+ * error appended to DIAG (file:line:col: key.path: reason). Environment
+ * overrides (VIGIL_LISTEN, VIGIL_STORAGE, VIGIL_LOG_LEVEL, VIGIL_LOG_FORMAT)
+ * are applied on top. Blocking file I/O: never call on the loop thread.
+ */
+struct vigil_config *conf_load_file(const char *path, struct conf_diag *diag);
+struct vigil_config *conf_load_string(const char *name, const char *text, size_t len,
+                                      struct conf_diag *diag);
+struct vigil_config *conf_load_default(struct conf_diag *diag);
+/*
+ * Loads PATH when given, else $VIGIL_CONFIG, else ./vigil.yaml when it
+ * exists, else the built-in default.
+ */
+struct vigil_config *conf_load_auto(const char *path, struct conf_diag *diag);
+/* Which file conf_load_auto would read (NULL for the built-in default). */
+const char *conf_auto_path(const char *path);
+
+/* The YAML of the built-in default configuration. */
+extern const char conf_default_yaml[];
+
+struct vigil_config *conf_ref(struct vigil_config *cfg);
+/* Drops a reference; the last frees everything. NULL is a no-op. */
+void conf_unref(struct vigil_config *cfg);
+
+/* Returns the effective config as YAML (caller frees), secrets as <secret>. */
+char *conf_dump(const struct vigil_config *cfg);
+/*
+ * Lists, into DIAG, the keys whose change needs a restart and that differ
+ * between OLD and NEW (used by reload to warn). Returns how many.
+ */
+size_t conf_restart_changes(const struct vigil_config *old, const struct vigil_config *cfg,
+                            struct conf_diag *diag);
+
+/* The top-level command table, for documentation checks. */
+extern const struct conf_spec conf_root_spec;
+
+#endif

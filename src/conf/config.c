@@ -1,0 +1,200 @@
+/* Loading a whole configuration: file or built-in text, env overrides, refcount. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "conf/conf_int.h"
+#include "conf/yaml.h"
+#include "util/buf.h"
+#include "util/secret.h"
+#include "util/xmalloc.h"
+
+const char conf_default_yaml[] = "# Vigil's built-in configuration: used when no file is given.\n"
+                                 "server:\n"
+                                 "  listen: \"127.0.0.1:8080\"\n"
+                                 "storage:\n"
+                                 "  path: \"vigil.db\"\n"
+                                 "log:\n"
+                                 "  level: info\n"
+                                 "  format: text\n";
+
+static const struct conf_key root_keys[] = {
+	{ .name = "server",
+	  .type = CONF_SECTION,
+	  .offset = offsetof(struct vigil_config, server),
+	  .spec = &conf_server_spec,
+	  .help = "the HTTP server" },
+	{ .name = "storage",
+	  .type = CONF_SECTION,
+	  .offset = offsetof(struct vigil_config, storage),
+	  .spec = &conf_storage_spec,
+	  .help = "where history is kept" },
+	{ .name = "auth",
+	  .type = CONF_SECTION,
+	  .offset = offsetof(struct vigil_config, auth),
+	  .spec = &conf_auth_spec,
+	  .help = "API tokens and roles" },
+	{ .name = "log",
+	  .type = CONF_SECTION,
+	  .offset = offsetof(struct vigil_config, log),
+	  .spec = &conf_log_spec,
+	  .help = "log level and format" },
+	{ 0 },
+};
+
+const struct conf_spec conf_root_spec = {
+	.name = "config",
+	.size = sizeof(struct vigil_config),
+	.keys = root_keys,
+};
+
+static void conf_free_all(struct vigil_config *cfg)
+{
+	conf_free(&conf_root_spec, cfg);
+	secret_set_unref(cfg->secrets);
+	free(cfg->source);
+	free(cfg);
+}
+
+struct vigil_config *conf_load_string(const char *name, const char *text, size_t len,
+                                      struct conf_diag *diag)
+{
+	struct vigil_config *cfg;
+	yaml_document_t doc;
+	struct conf_ctx ctx;
+	size_t before = diag->n;
+	yaml_node_t *root;
+
+	if (conf_yaml_load(name, text, len, &doc, diag) < 0)
+		return NULL;
+	cfg = xcalloc(1, sizeof(*cfg));
+	atomic_init(&cfg->refs, 1);
+	cfg->source = xstrdup(name);
+	cfg->secrets = secret_set_new();
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.file = name;
+	ctx.doc = &doc;
+	ctx.diag = diag;
+	ctx.secrets = cfg->secrets;
+	conf_init(&conf_root_spec, cfg);
+	root = yaml_document_get_root_node(&doc);
+	if (root != NULL && root->type != YAML_MAPPING_NODE && !conf_node_is_null(root))
+		conf_error(&ctx, root, "the configuration must be a mapping of sections");
+	else
+		conf_decode(&ctx, root, &conf_root_spec, cfg);
+	yaml_document_delete(&doc);
+	conf_env_overrides(cfg, diag);
+	if (diag->n > before) {
+		conf_free_all(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+struct vigil_config *conf_load_file(const char *path, struct conf_diag *diag)
+{
+	struct vigil_config *cfg;
+	size_t len;
+	char *text = conf_read_file(path, &len, diag);
+
+	if (text == NULL)
+		return NULL;
+	cfg = conf_load_string(path, text, len, diag);
+	free(text);
+	return cfg;
+}
+
+struct vigil_config *conf_load_default(struct conf_diag *diag)
+{
+	return conf_load_string(CONF_BUILTIN, conf_default_yaml, strlen(conf_default_yaml), diag);
+}
+
+const char *conf_auto_path(const char *path)
+{
+	const char *env = getenv("VIGIL_CONFIG");
+
+	if (path != NULL)
+		return path;
+	if (env != NULL && *env != '\0')
+		return env;
+	if (access("vigil.yaml", F_OK) == 0)
+		return "vigil.yaml";
+	return NULL;
+}
+
+struct vigil_config *conf_load_auto(const char *path, struct conf_diag *diag)
+{
+	path = conf_auto_path(path);
+	return path ? conf_load_file(path, diag) : conf_load_default(diag);
+}
+
+struct vigil_config *conf_ref(struct vigil_config *cfg)
+{
+	if (cfg != NULL)
+		atomic_fetch_add(&cfg->refs, 1);
+	return cfg;
+}
+
+void conf_unref(struct vigil_config *cfg)
+{
+	if (cfg != NULL && atomic_fetch_sub(&cfg->refs, 1) == 1)
+		conf_free_all(cfg);
+}
+
+char *conf_dump(const struct vigil_config *cfg)
+{
+	struct buf out;
+
+	buf_init(&out, 0);
+	(void)!buf_printf(&out, "# effective configuration from %s\n", cfg->source);
+	conf_print(&conf_root_spec, cfg, &out, 0);
+	return buf_steal(&out);
+}
+
+/* Compares the CONF_RESTART keys of one section; SECTION names it in messages. */
+static size_t section_changes(const char *section, const struct conf_spec *spec, const void *a,
+                              const void *b, struct conf_diag *diag)
+{
+	const struct conf_key *k;
+	size_t n = 0;
+
+	for (k = spec->keys; k->name != NULL; k++) {
+		const void *fa = (const char *)a + k->offset, *fb = (const char *)b + k->offset;
+		struct buf va, vb;
+
+		if (k->type == CONF_SECTION) {
+			char *sub = xasprintf("%s.%s", section, k->name);
+
+			n += section_changes(sub, k->spec, fa, fb, diag);
+			free(sub);
+			continue;
+		}
+		if (!(k->flags & CONF_RESTART))
+			continue;
+		buf_init(&va, 0);
+		buf_init(&vb, 0);
+		conf_print_value(k, fa, &va);
+		conf_print_value(k, fb, &vb);
+		if (va.len != vb.len || (va.len && memcmp(va.data, vb.data, va.len) != 0)) {
+			conf_diag_add(diag, "%s.%s", section, k->name);
+			n++;
+		}
+		buf_free(&va);
+		buf_free(&vb);
+	}
+	return n;
+}
+
+size_t conf_restart_changes(const struct vigil_config *old, const struct vigil_config *cfg,
+                            struct conf_diag *diag)
+{
+	const struct conf_key *k;
+	size_t n = 0;
+
+	for (k = conf_root_spec.keys; k->name != NULL; k++)
+		if (k->type == CONF_SECTION)
+			n += section_changes(k->name, k->spec, (const char *)old + k->offset,
+			                     (const char *)cfg + k->offset, diag);
+	return n;
+}

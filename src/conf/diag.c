@@ -1,0 +1,127 @@
+/* Error collection and key-path bookkeeping for the config decoder. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/schema.h"
+#include "util/xmalloc.h"
+
+static void diag_push(struct conf_diag *d, char *msg)
+{
+	d->msgs = xgrow(d->msgs, &d->cap, d->n + 1, sizeof(*d->msgs));
+	d->msgs[d->n++] = msg;
+}
+
+void conf_diag_add(struct conf_diag *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_push(d, xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+void conf_diag_free(struct conf_diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->msgs[i]);
+	free(d->msgs);
+	memset(d, 0, sizeof(*d));
+}
+
+void conf_error(struct conf_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (node != NULL)
+		conf_diag_add(ctx->diag, "%s:%zu:%zu: %s%s%s", ctx->file, node->start_mark.line + 1,
+		              node->start_mark.column + 1, ctx->path, ctx->pathlen ? ": " : "",
+		              msg);
+	else
+		conf_diag_add(ctx->diag, "%s: %s%s%s", ctx->file, ctx->path,
+		              ctx->pathlen ? ": " : "", msg);
+	free(msg);
+}
+
+size_t conf_path_push(struct conf_ctx *ctx, const char *key)
+{
+	size_t saved = ctx->pathlen;
+	int n = snprintf(ctx->path + saved, sizeof(ctx->path) - saved, "%s%s", saved ? "." : "",
+	                 key);
+
+	if (n > 0)
+		ctx->pathlen = saved + (size_t)n < sizeof(ctx->path) ? saved + (size_t)n
+		                                                     : sizeof(ctx->path) - 1;
+	return saved;
+}
+
+size_t conf_path_push_index(struct conf_ctx *ctx, size_t i)
+{
+	size_t saved = ctx->pathlen;
+	int n = snprintf(ctx->path + saved, sizeof(ctx->path) - saved, "[%zu]", i);
+
+	if (n > 0)
+		ctx->pathlen = saved + (size_t)n < sizeof(ctx->path) ? saved + (size_t)n
+		                                                     : sizeof(ctx->path) - 1;
+	return saved;
+}
+
+void conf_path_pop(struct conf_ctx *ctx, size_t saved)
+{
+	ctx->pathlen = saved;
+	ctx->path[saved] = '\0';
+}
+
+/* Levenshtein distance, capped at 255 characters of input. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t row[256];
+
+	if (la > 255 || lb > 255)
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *conf_suggest(const char *word, const char *const *candidates, size_t n)
+{
+	size_t best = (size_t)-1, i, limit = strlen(word) / 3;
+	const char *pick = NULL;
+
+	if (limit < 2)
+		limit = 2;
+	for (i = 0; i < n; i++) {
+		size_t d = edit_distance(word, candidates[i]);
+
+		if (d < best) {
+			best = d;
+			pick = candidates[i];
+		}
+	}
+	return best <= limit ? pick : NULL;
+}

@@ -1,0 +1,175 @@
+/* Engine lifecycle: start, signals, snapshot publication, close. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "engine/engine_int.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/time.h"
+#include "util/xmalloc.h"
+#include "version.h"
+
+void engine_maybe_free(struct engine *e)
+{
+	if (!e->closing || e->open_handles > 0 || e->sysinfo_busy || e->reload_busy)
+		return;
+	conf_unref(e->config);
+	free(e->config_path);
+	free(e);
+}
+
+void engine_on_close(uv_handle_t *h)
+{
+	struct engine *e = h->data;
+
+	e->open_handles--;
+	engine_maybe_free(e);
+}
+
+void engine_mark_dirty(struct engine *e)
+{
+	e->dirty = true;
+}
+
+static void lag_max(const struct engine *e, int64_t *max)
+{
+	int i;
+
+	*max = 0;
+	for (i = 0; i < LAG_WINDOW; i++)
+		if (e->lag_ring[i] > *max)
+			*max = e->lag_ring[i];
+}
+
+/* Builds and publishes a snapshot of the engine's state now. */
+static void engine_publish(struct engine *e)
+{
+	struct snapshot *s = snapshot_new();
+
+	s->seq = ++e->seq;
+	s->wall_ms = time_wall_ms();
+	s->started_ms = e->started_ms;
+	s->config = conf_ref(e->config);
+	s->ready = !e->closing;
+	store_stats_read(e->store, &s->store);
+	s->db_size = e->sys.db_size;
+	s->loop_lag_ns = e->lag_last_ns;
+	lag_max(e, &s->loop_lag_max_ns);
+	histogram_read(&e->lag, &s->loop_lag);
+	s->disk = e->sys.disk;
+	s->system = e->sys.system;
+	snapshot_box_publish(e->box, s);
+	e->dirty = false;
+	e->published_ns = time_mono_ns();
+}
+
+static void on_publish(uv_timer_t *t)
+{
+	struct engine *e = t->data;
+
+	if (e->dirty || time_mono_ns() - e->published_ns >= REPUBLISH_MS * NS_PER_MS)
+		engine_publish(e);
+	if (time_mono_ns() - e->sysinfo_ns >= SYSINFO_MS * NS_PER_MS)
+		engine_sysinfo_tick(e);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct engine *e = h->data;
+
+	if (signum == SIGHUP) {
+		log_info("engine: SIGHUP: reloading the configuration");
+		engine_reload(e);
+		return;
+	}
+	log_info("engine: %s: shutting down", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+	if (e->on_stop != NULL)
+		e->on_stop(e->arg);
+}
+
+static int start_signal(struct engine *e, uv_signal_t *h, int signum)
+{
+	int r = uv_signal_init(e->loop, h);
+
+	if (r < 0)
+		return r;
+	h->data = e;
+	e->open_handles++;
+	return uv_signal_start(h, on_signal, signum);
+}
+
+static void submit_run(struct engine *e, enum store_op_kind kind)
+{
+	struct store_op *op = store_op_new(kind);
+
+	op->u.run.id = e->started_ms;
+	op->u.run.t = time_wall_ms();
+	snprintf(op->u.run.version, sizeof(op->u.run.version), "%s", VIGIL_VERSION);
+	(void)store_submit(e->store, op); /* a full queue is counted and logged */
+}
+
+int engine_start(const struct engine_options *opt, struct engine **out)
+{
+	struct engine *e = xcalloc(1, sizeof(*e));
+	int r;
+
+	e->loop = opt->loop;
+	e->config = conf_ref(opt->config);
+	e->config_path = opt->config_path ? xstrdup(opt->config_path) : NULL;
+	e->store = opt->store;
+	e->box = opt->box;
+	e->on_stop = opt->on_stop;
+	e->arg = opt->arg;
+	e->started_ms = time_wall_ms();
+	e->sys.db_size = -1;
+	histogram_init(&e->lag, histogram_latency_bounds, histogram_latency_nbounds);
+
+	uv_timer_init(e->loop, &e->publish);
+	e->publish.data = e;
+	e->open_handles++;
+	engine_heartbeat_start(e);
+	engine_selftest_start(e);
+	if ((r = start_signal(e, &e->sighup, SIGHUP)) < 0 ||
+	    (r = start_signal(e, &e->sigterm, SIGTERM)) < 0 ||
+	    (r = start_signal(e, &e->sigint, SIGINT)) < 0) {
+		engine_close(e);
+		return r;
+	}
+	submit_run(e, STORE_OP_RUN_START);
+	engine_sysinfo_tick(e);
+	engine_publish(e);
+	uv_timer_start(&e->publish, on_publish, PUBLISH_MS, PUBLISH_MS);
+	*out = e;
+	return 0;
+}
+
+void engine_close(struct engine *e)
+{
+	uv_handle_t *handles[] = {
+		(uv_handle_t *)&e->heartbeat, (uv_handle_t *)&e->publish,
+		(uv_handle_t *)&e->selftest,  (uv_handle_t *)&e->sighup,
+		(uv_handle_t *)&e->sigterm,   (uv_handle_t *)&e->sigint,
+	};
+	size_t i;
+
+	if (e->closing)
+		return;
+	e->closing = true;
+	submit_run(e, STORE_OP_RUN_STOP);
+	engine_publish(e); /* not ready any more: load balancers drain us */
+	for (i = 0; i < sizeof(handles) / sizeof(handles[0]); i++)
+		if (handles[i]->data == e && !uv_is_closing(handles[i]))
+			uv_close(handles[i], engine_on_close);
+}
+
+struct vigil_config *engine_config(struct engine *e)
+{
+	return e->config;
+}
+
+int64_t engine_heartbeat_age_ns(const struct engine *e)
+{
+	return time_mono_ns() - atomic_load(&e->beat_ns);
+}

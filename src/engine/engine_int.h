@@ -1,0 +1,78 @@
+/* Internals of the engine shared by its files (loop thread only, unless noted). */
+#ifndef VIGIL_ENGINE_INT_H
+#define VIGIL_ENGINE_INT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "engine/engine.h"
+#include "engine/snapshot.h"
+#include "host/procfs.h"
+#include "util/histogram.h"
+
+#define HEARTBEAT_MS ENGINE_HEARTBEAT_MS
+#define PUBLISH_MS   100
+#define REPUBLISH_MS 1000 /* snapshot refresh even when nothing was marked */
+#define SYSINFO_MS   5000
+#define RUN_SEEN_MS  10000
+#define LAG_WINDOW   40 /* heartbeats in the lag_max window (10 s) */
+
+struct engine {
+	uv_loop_t *loop;
+	struct vigil_config *config;
+	char *config_path;
+	struct store *store;
+	struct snapshot_box *box;
+	void (*on_stop)(void *arg);
+	void *arg;
+
+	uv_timer_t heartbeat, publish, selftest;
+	uv_signal_t sighup, sigterm, sigint;
+	int open_handles; /* the engine is freed when this reaches 0 after close */
+	bool closing;
+
+	/* heartbeat */
+	int64_t beat_expected_ns;
+	_Atomic int64_t beat_ns; /* read by HTTP threads */
+	struct histogram lag;
+	int64_t lag_last_ns, lag_ring[LAG_WINDOW];
+	int lag_pos;
+	int64_t started_ms, run_seen_ns;
+
+	/* snapshot */
+	bool dirty;
+	uint64_t seq;
+	int64_t published_ns;
+
+	/* system information gathered off the loop */
+	uv_work_t sysinfo_req;
+	bool sysinfo_busy;
+	int64_t sysinfo_ns;
+	struct sysinfo_result {
+		struct snapshot_disk disk;
+		struct snapshot_system system;
+		int64_t db_size;
+		bool cpu_ok;
+		struct cpu_times cpu;
+	} sys, sys_work;
+
+	/* reload */
+	uv_work_t reload_req;
+	bool reload_busy, reload_again;
+	struct vigil_config *reload_cfg;
+	struct conf_diag *reload_diag;
+
+	/* selftest store load */
+	int64_t selftest_rate, selftest_seq;
+};
+
+void engine_mark_dirty(struct engine *e);
+void engine_heartbeat_start(struct engine *e);
+void engine_sysinfo_tick(struct engine *e);
+void engine_selftest_start(struct engine *e);
+/* Frees the engine once closing and nothing (handle or work) is left. */
+void engine_maybe_free(struct engine *e);
+/* Handle close bookkeeping: every handle's close callback goes here. */
+void engine_on_close(uv_handle_t *h);
+
+#endif

@@ -1,0 +1,81 @@
+/* Configuration reload: parse off the loop, validate, swap whole or keep the old. */
+#include <stdlib.h>
+
+#include "conf/conf.h"
+#include "engine/engine_int.h"
+#include "util/log.h"
+#include "util/secret.h"
+#include "util/xmalloc.h"
+
+static void reload_work(uv_work_t *req)
+{
+	struct engine *e = req->data;
+
+	e->reload_diag = xcalloc(1, sizeof(*e->reload_diag));
+	e->reload_cfg = e->config_path ? conf_load_file(e->config_path, e->reload_diag)
+	                               : conf_load_default(e->reload_diag);
+}
+
+static void apply_config(struct engine *e, struct vigil_config *cfg)
+{
+	struct conf_diag restart = { 0 };
+	size_t i;
+
+	if (conf_restart_changes(e->config, cfg, &restart) > 0)
+		for (i = 0; i < restart.n; i++)
+			log_warnx("engine: reload: %s changed; the new value takes effect after a "
+			          "restart",
+			          restart.msgs[i]);
+	conf_diag_free(&restart);
+	log_set_secrets(cfg->secrets);
+	log_configure((enum log_level)cfg->log.level, (enum log_format)cfg->log.format);
+	conf_unref(e->config);
+	e->config = cfg;
+	engine_mark_dirty(e);
+	log_info("engine: configuration reloaded from %s", cfg->source);
+}
+
+static void reload_done(uv_work_t *req, int status)
+{
+	struct engine *e = req->data;
+	struct conf_diag *diag = e->reload_diag;
+	size_t i;
+
+	e->reload_busy = false;
+	if (e->reload_cfg != NULL && !e->closing) {
+		apply_config(e, e->reload_cfg);
+	} else if (e->reload_cfg == NULL) {
+		log_warnx(
+		        "engine: reload failed with %zu error%s; keeping the current configuration",
+		        diag->n, diag->n == 1 ? "" : "s");
+		for (i = 0; i < diag->n; i++)
+			log_warnx("%s", diag->msgs[i]);
+	} else {
+		conf_unref(e->reload_cfg);
+	}
+	e->reload_cfg = NULL;
+	conf_diag_free(diag);
+	free(diag);
+	e->reload_diag = NULL;
+	(void)status;
+	if (e->reload_again && !e->closing) {
+		e->reload_again = false;
+		engine_reload(e);
+	}
+	engine_maybe_free(e);
+}
+
+void engine_reload(struct engine *e)
+{
+	if (e->closing)
+		return;
+	if (e->reload_busy) {
+		e->reload_again = true; /* a file changed again while we were reading it */
+		return;
+	}
+	e->reload_req.data = e;
+	if (uv_queue_work(e->loop, &e->reload_req, reload_work, reload_done) == 0)
+		e->reload_busy = true;
+	else
+		log_warnx("engine: cannot start the reload");
+}

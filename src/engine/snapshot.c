@@ -1,0 +1,94 @@
+/* Snapshot reference counting, publication and render-once caching. */
+#include "engine/snapshot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "conf/conf.h"
+#include "util/sha256.h"
+#include "util/xmalloc.h"
+
+struct snapshot *snapshot_new(void)
+{
+	struct snapshot *s = xcalloc(1, sizeof(*s));
+
+	atomic_init(&s->refs, 1);
+	pthread_mutex_init(&s->render_lock, NULL);
+	s->db_size = -1;
+	return s;
+}
+
+void snapshot_ref(struct snapshot *s)
+{
+	atomic_fetch_add(&s->refs, 1);
+}
+
+void snapshot_unref(struct snapshot *s)
+{
+	int i;
+
+	if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1)
+		return;
+	for (i = 0; i < SNAP_SLOTS; i++)
+		free(s->bodies[i].data);
+	pthread_mutex_destroy(&s->render_lock);
+	conf_unref(s->config);
+	free(s);
+}
+
+const struct snapshot_body *snapshot_render(struct snapshot *s, enum snapshot_slot slot,
+                                            void (*render)(const struct snapshot *s,
+                                                           struct snapshot_body *body))
+{
+	struct snapshot_body *b = &s->bodies[slot];
+
+	pthread_mutex_lock(&s->render_lock);
+	if (!s->rendered[slot]) {
+		unsigned char digest[SHA256_LEN];
+		char hex[17]; /* 8 bytes of the digest are plenty for an ETag */
+
+		render(s, b);
+		sha256(b->data, b->len, digest);
+		hex_encode(digest, 8, hex);
+		snprintf(b->etag, sizeof(b->etag), "\"%s\"", hex);
+		s->rendered[slot] = true;
+	}
+	pthread_mutex_unlock(&s->render_lock);
+	return b;
+}
+
+void snapshot_box_init(struct snapshot_box *box)
+{
+	pthread_mutex_init(&box->lock, NULL);
+	box->current = NULL;
+}
+
+void snapshot_box_publish(struct snapshot_box *box, struct snapshot *s)
+{
+	struct snapshot *old;
+
+	pthread_mutex_lock(&box->lock);
+	old = box->current;
+	box->current = s;
+	pthread_mutex_unlock(&box->lock);
+	snapshot_unref(old);
+}
+
+struct snapshot *snapshot_box_acquire(struct snapshot_box *box)
+{
+	struct snapshot *s;
+
+	pthread_mutex_lock(&box->lock);
+	s = box->current;
+	if (s != NULL)
+		snapshot_ref(s);
+	pthread_mutex_unlock(&box->lock);
+	return s;
+}
+
+void snapshot_box_destroy(struct snapshot_box *box)
+{
+	snapshot_unref(box->current);
+	box->current = NULL;
+	pthread_mutex_destroy(&box->lock);
+}

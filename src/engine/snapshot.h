@@ -1,0 +1,92 @@
+/*
+ * Snapshots: the engine's state as an immutable, reference-counted value,
+ * published by the loop thread and read by HTTP threads without touching the
+ * engine. Bodies rendered from a snapshot (/health, /metrics) are rendered at
+ * most once per snapshot and cached in it.
+ */
+#ifndef VIGIL_ENGINE_SNAPSHOT_H
+#define VIGIL_ENGINE_SNAPSHOT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/histogram.h"
+
+struct vigil_config;
+
+/* A cached rendering of a snapshot. */
+struct snapshot_body {
+	char *data;
+	size_t len;
+	int status;    /* HTTP status to answer with */
+	char etag[24]; /* quoted, from the body's hash */
+};
+
+enum snapshot_slot { SNAP_HEALTH, SNAP_METRICS, SNAP_DETAILED, SNAP_SLOTS };
+
+struct snapshot_disk {
+	bool known;
+	uint64_t total, free, avail; /* bytes of the database's filesystem */
+};
+
+struct snapshot_system {
+	bool cpu_known;
+	double cpu_percent; /* busy share of all CPUs over the last sample */
+	int ncpu;
+	bool mem_known;
+	uint64_t mem_total, mem_available; /* bytes */
+};
+
+struct snapshot {
+	atomic_int refs;
+	uint64_t seq;                /* increases with every publication */
+	int64_t wall_ms;             /* when it was built */
+	int64_t started_ms;          /* when the daemon started (Unix ms) */
+	struct vigil_config *config; /* a reference */
+	bool ready;                  /* store open, migrations applied, config loaded */
+	struct store_stats store;
+	int64_t db_size;         /* bytes incl. WAL, -1 unknown */
+	int64_t loop_lag_ns;     /* lateness of the last heartbeat */
+	int64_t loop_lag_max_ns; /* worst over the last 10 s */
+	struct histogram_view loop_lag;
+	struct snapshot_disk disk;
+	struct snapshot_system system;
+
+	pthread_mutex_t render_lock; /* guards bodies */
+	struct snapshot_body bodies[SNAP_SLOTS];
+	bool rendered[SNAP_SLOTS];
+};
+
+/* Where the current snapshot lives; shared by the engine and the web threads. */
+struct snapshot_box {
+	pthread_mutex_t lock; /* held only to swap or take a reference */
+	struct snapshot *current;
+};
+
+/* Allocates an empty snapshot with one reference (loop thread fills it). */
+struct snapshot *snapshot_new(void);
+void snapshot_ref(struct snapshot *s);
+/* Drops a reference; the last frees it and its config reference. NULL ok. */
+void snapshot_unref(struct snapshot *s);
+
+/*
+ * Returns the body for SLOT, calling RENDER(s, body) the first time only;
+ * concurrent callers wait for the first render. RENDER fills data (malloc'd),
+ * len and status; the etag is computed here.
+ */
+const struct snapshot_body *snapshot_render(struct snapshot *s, enum snapshot_slot slot,
+                                            void (*render)(const struct snapshot *s,
+                                                           struct snapshot_body *body));
+
+void snapshot_box_init(struct snapshot_box *box);
+/* Publishes S (taking over the caller's reference); the old one is released. */
+void snapshot_box_publish(struct snapshot_box *box, struct snapshot *s);
+/* Returns the current snapshot with a new reference (release with snapshot_unref), or NULL. */
+struct snapshot *snapshot_box_acquire(struct snapshot_box *box);
+void snapshot_box_destroy(struct snapshot_box *box);
+
+#endif

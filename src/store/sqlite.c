@@ -1,0 +1,416 @@
+/* The SQLite backend: WAL, one writer connection, cached statements, migrations. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "store/store_int.h"
+#include "util/embed.h"
+#include "util/log.h"
+#include "util/time.h"
+#include "util/xmalloc.h"
+
+extern const struct embed_file vigil_migrations_sqlite[];
+
+#define OP_KINDS (STORE_OP_SELFTEST + 1)
+
+struct sq {
+	sqlite3 *db;
+	int lockfd; /* flock()ed for the lifetime of the writer: one writer per file */
+	char *path;
+	sqlite3_stmt *stmt[OP_KINDS];
+	bool selftest_ready;
+};
+
+static const char *const op_sql[OP_KINDS] = {
+	[STORE_OP_RUN_START] =
+	        "INSERT OR REPLACE INTO daemon_runs(id, started_at, last_seen, version)"
+	        " VALUES (?1, ?2, ?2, ?3)",
+	[STORE_OP_RUN_SEEN] = "UPDATE daemon_runs SET last_seen = ?2 WHERE id = ?1",
+	[STORE_OP_RUN_STOP] =
+	        "UPDATE daemon_runs SET last_seen = ?2, stopped_at = ?2 WHERE id = ?1",
+	[STORE_OP_SELFTEST] = "INSERT INTO store_selftest(seq, t) VALUES (?1, ?2)",
+};
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+
+	sqlite3_free(msg);
+	return rc;
+}
+
+/* Explains an SQLite failure on PATH in words a user can act on. */
+static void describe(sqlite3 *db, int rc, const char *path, const char *doing, char *err,
+                     size_t errlen)
+{
+	int sys = db ? sqlite3_system_errno(db) : 0;
+
+	if (sys == ENOSPC || sys == EFBIG || sys == EDQUOT) {
+		snprintf(err, errlen, "%s: %s: the disk is full (%s)", path, doing, strerror(sys));
+		return;
+	}
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB:
+		snprintf(err, errlen, "%s: not a SQLite database (or it is encrypted)", path);
+		break;
+	case SQLITE_FULL:
+		snprintf(err, errlen, "%s: %s: the disk is full", path, doing);
+		break;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+		snprintf(err, errlen, "%s: %s: cannot write the database or its directory%s%s",
+		         path, doing, sys ? ": " : "", sys ? strerror(sys) : "");
+		break;
+	case SQLITE_CORRUPT:
+		snprintf(err, errlen, "%s: the database is corrupt", path);
+		break;
+	default:
+		snprintf(err, errlen, "%s: %s: %s%s%s", path, doing,
+		         db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), sys ? ": " : "",
+		         sys ? strerror(sys) : "");
+		break;
+	}
+}
+
+static void sq_close(void *p)
+{
+	struct sq *q = p;
+	int i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; i < OP_KINDS; i++)
+		sqlite3_finalize(q->stmt[i]);
+	if (q->db != NULL && sqlite3_close(q->db) != SQLITE_OK)
+		log_warnx("store: %s: close: %s", q->path, sqlite3_errmsg(q->db));
+	if (q->lockfd >= 0)
+		close(q->lockfd); /* after SQLite: closing an fd drops POSIX locks */
+	free(q->path);
+	free(q);
+}
+
+/* Opens and locks the file before SQLite sees it, for clear errors. */
+static int take_lock(struct sq *q, char *err, size_t errlen)
+{
+	q->lockfd = open(q->path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (q->lockfd < 0) {
+		snprintf(err, errlen, "%s: cannot open the database: %s", q->path, strerror(errno));
+		return -1;
+	}
+	if (flock(q->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			snprintf(err, errlen,
+			         "%s: the database is in use by another vigil process (one writer "
+			         "per "
+			         "database)",
+			         q->path);
+		else
+			snprintf(err, errlen, "%s: cannot lock the database: %s", q->path,
+			         strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int set_pragmas(struct sq *q, char *err, size_t errlen)
+{
+	static const char *const pragmas[] = {
+		"PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000",
+		"PRAGMA temp_store=MEMORY",  "PRAGMA journal_size_limit=67108864",
+		"PRAGMA foreign_keys=ON",    "PRAGMA cache_size=-8000",
+	};
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	/* auto_vacuum only takes on an empty database; it lets retention give space back. */
+	rc = exec(q->db, "PRAGMA auto_vacuum=INCREMENTAL");
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(q->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "wal") != 0) {
+		snprintf(err, errlen, "%s: cannot switch the database to WAL mode", q->path);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW) {
+		describe(q->db, rc, q->path, "cannot open the database", err, errlen);
+		return -1;
+	}
+	for (i = 0; i < sizeof(pragmas) / sizeof(pragmas[0]); i++) {
+		rc = exec(q->db, pragmas[i]);
+		if (rc != SQLITE_OK) {
+			describe(q->db, rc, q->path, pragmas[i], err, errlen);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void *sq_open(const char *path, char *err, size_t errlen)
+{
+	struct sq *q = xcalloc(1, sizeof(*q));
+	int rc;
+
+	q->lockfd = -1;
+	q->path = xstrdup(path);
+	if (take_lock(q, err, errlen) < 0)
+		goto fail;
+	rc = sqlite3_open_v2(path, &q->db,
+	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                     NULL);
+	if (rc != SQLITE_OK) {
+		describe(q->db, rc, path, "cannot open the database", err, errlen);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(q->db, 1);
+	if (set_pragmas(q, err, errlen) < 0)
+		goto fail;
+	return q;
+fail:
+	sq_close(q);
+	return NULL;
+}
+
+/* Reads "NNNN_name.sql" into NNNN, or -1. */
+static int migration_version(const char *name)
+{
+	int v = 0, digits = 0;
+
+	for (; *name >= '0' && *name <= '9'; name++, digits++)
+		v = v * 10 + (*name - '0');
+	return digits > 0 && *name == '_' ? v : -1;
+}
+
+static int query_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int record_migration(sqlite3 *db, int version, const char *name)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db,
+	                            "INSERT INTO schema_migrations(version, name, applied_at) "
+	                            "VALUES (?1, ?2, ?3)",
+	                            -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, version);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, time_wall_ms());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Applies every embedded migration newer than CURRENT in one transaction. */
+static int apply_pending(struct sq *q, int current, int *applied, char *err, size_t errlen)
+{
+	const struct embed_file *m;
+	int rc = exec(q->db, "BEGIN IMMEDIATE");
+
+	for (m = vigil_migrations_sqlite; rc == SQLITE_OK && m->name != NULL; m++) {
+		int v = migration_version(m->name);
+
+		if (v <= current)
+			continue;
+		rc = exec(q->db, (const char *)m->data);
+		if (rc == SQLITE_OK)
+			rc = record_migration(q->db, v, m->name);
+		if (rc != SQLITE_OK) {
+			char what[128];
+
+			snprintf(what, sizeof(what), "migration %s failed", m->name);
+			describe(q->db, rc, q->path, what, err, errlen);
+			exec(q->db, "ROLLBACK");
+			return -1;
+		}
+		(*applied)++;
+	}
+	if (rc == SQLITE_OK)
+		rc = exec(q->db, "COMMIT");
+	if (rc != SQLITE_OK) {
+		describe(q->db, rc, q->path, "cannot apply migrations", err, errlen);
+		exec(q->db, "ROLLBACK");
+		return -1;
+	}
+	return 0;
+}
+
+static int sq_migrate(void *p, int *version, int *count, char *err, size_t errlen)
+{
+	struct sq *q = p;
+	const struct embed_file *m;
+	int current = 0, known = 0, applied = 0, rc;
+
+	rc = exec(q->db,
+	          "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	          " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+	if (rc == SQLITE_OK)
+		rc = query_int(q->db, "SELECT coalesce(max(version), 0) FROM schema_migrations",
+		               &current);
+	if (rc != SQLITE_OK) {
+		describe(q->db, rc, q->path, "cannot read the schema version", err, errlen);
+		return -1;
+	}
+	for (m = vigil_migrations_sqlite; m->name != NULL; m++)
+		if (migration_version(m->name) > known)
+			known = migration_version(m->name);
+	if (current > known) {
+		snprintf(err, errlen,
+		         "%s: the database has schema version %d, newer than this vigil knows (%d)",
+		         q->path, current, known);
+		return -1;
+	}
+	if (current < known && apply_pending(q, current, &applied, err, errlen) < 0)
+		return -1;
+	if (applied)
+		log_info("store: %s: applied %d migration%s (schema version %d)", q->path, applied,
+		         applied == 1 ? "" : "s", known);
+	*version = known;
+	if (query_int(q->db, "SELECT count(*) FROM schema_migrations", count) != SQLITE_OK)
+		*count = applied;
+	return 0;
+}
+
+static int sq_begin(void *p)
+{
+	return exec(((struct sq *)p)->db, "BEGIN IMMEDIATE") == SQLITE_OK ? 0 : -1;
+}
+
+static int sq_commit(void *p)
+{
+	return exec(((struct sq *)p)->db, "COMMIT") == SQLITE_OK ? 0 : -1;
+}
+
+static void sq_rollback(void *p)
+{
+	struct sq *q = p;
+
+	if (!sqlite3_get_autocommit(q->db))
+		exec(q->db, "ROLLBACK");
+}
+
+static sqlite3_stmt *statement(struct sq *q, enum store_op_kind kind)
+{
+	if (kind == STORE_OP_SELFTEST && !q->selftest_ready) {
+		if (exec(q->db, "CREATE TABLE IF NOT EXISTS store_selftest ("
+		                " seq INTEGER PRIMARY KEY, t INTEGER NOT NULL)") != SQLITE_OK)
+			return NULL;
+		q->selftest_ready = true;
+	}
+	if (q->stmt[kind] == NULL &&
+	    sqlite3_prepare_v3(q->db, op_sql[kind], -1, SQLITE_PREPARE_PERSISTENT, &q->stmt[kind],
+	                       NULL) != SQLITE_OK)
+		return NULL;
+	return q->stmt[kind];
+}
+
+static int sq_apply(void *p, const struct store_op *op)
+{
+	struct sq *q = p;
+	sqlite3_stmt *st = statement(q, op->kind);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	switch (op->kind) {
+	case STORE_OP_RUN_START:
+	case STORE_OP_RUN_SEEN:
+	case STORE_OP_RUN_STOP:
+		sqlite3_bind_int64(st, 1, op->u.run.id);
+		sqlite3_bind_int64(st, 2, op->u.run.t);
+		if (op->kind == STORE_OP_RUN_START)
+			sqlite3_bind_text(st, 3, op->u.run.version, -1, SQLITE_STATIC);
+		break;
+	case STORE_OP_SELFTEST:
+		sqlite3_bind_int64(st, 1, op->u.selftest.seq);
+		sqlite3_bind_int64(st, 2, op->u.selftest.t);
+		break;
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void sq_optimize(void *p)
+{
+	struct sq *q = p;
+
+	if (exec(q->db, "PRAGMA optimize") != SQLITE_OK)
+		log_warnx("store: %s: PRAGMA optimize: %s", q->path, sqlite3_errmsg(q->db));
+}
+
+static const char *sq_errmsg(void *p)
+{
+	return sqlite3_errmsg(((struct sq *)p)->db);
+}
+
+static void *sq_open_reader(const char *path)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = exec(db, "PRAGMA busy_timeout=5000");
+	if (rc == SQLITE_OK)
+		rc = exec(db, "PRAGMA query_only=1");
+	if (rc != SQLITE_OK) {
+		log_warnx("store: %s: cannot open a reader: %s", path,
+		          db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+static void sq_close_reader(void *r)
+{
+	sqlite3_close(r);
+}
+
+static int sq_reader_schema_version(void *r)
+{
+	int v = -1;
+
+	if (query_int(r, "SELECT coalesce(max(version), 0) FROM schema_migrations", &v) !=
+	    SQLITE_OK)
+		return -1;
+	return v;
+}
+
+const struct store_backend store_sqlite_backend = {
+	.name = "sqlite",
+	.open = sq_open,
+	.migrate = sq_migrate,
+	.begin = sq_begin,
+	.apply = sq_apply,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.optimize = sq_optimize,
+	.errmsg = sq_errmsg,
+	.close = sq_close,
+	.open_reader = sq_open_reader,
+	.close_reader = sq_close_reader,
+	.reader_schema_version = sq_reader_schema_version,
+};

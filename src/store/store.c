@@ -1,0 +1,224 @@
+/* Store lifecycle, the submit queue and the reader pool. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/store_int.h"
+#include "util/log.h"
+#include "util/time.h"
+#include "util/xmalloc.h"
+
+static void store_free(struct store *s)
+{
+	struct store_reader *r;
+
+	while ((r = s->readers) != NULL) {
+		s->readers = r->next;
+		s->be->close_reader(r->conn);
+		free(r);
+	}
+	if (s->db != NULL)
+		s->be->close(s->db);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->rlock);
+	pthread_cond_destroy(&s->rfree);
+	free(s->path);
+	free(s);
+}
+
+static void store_init_sync(struct store *s)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&s->rlock, NULL);
+	pthread_cond_init(&s->rfree, NULL);
+}
+
+int store_open(const struct store_options *opt, struct store **out, char *err, size_t errlen)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	int r;
+
+	s->be = &store_sqlite_backend;
+	s->opt = *opt;
+	s->path = xstrdup(opt->path);
+	s->opt.path = s->path;
+	if (s->opt.readers < 1)
+		s->opt.readers = 4;
+	store_init_sync(s);
+	atomic_init(&s->writer_ok, true);
+	s->db = s->be->open(s->path, err, errlen);
+	if (s->db == NULL)
+		goto fail;
+	if (s->be->migrate(s->db, &s->schema_version, &s->migrations, err, errlen) < 0)
+		goto fail;
+	r = pthread_create(&s->thread, NULL, store_writer_main, s);
+	if (r != 0) {
+		snprintf(err, errlen, "%s: cannot start the writer thread: %s", s->path,
+		         strerror(r));
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	store_free(s);
+	return -1;
+}
+
+void store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	store_free(s);
+}
+
+struct store_op *store_op_new(enum store_op_kind kind)
+{
+	struct store_op *op = xcalloc(1, sizeof(*op));
+
+	op->kind = kind;
+	return op;
+}
+
+void store_op_free(struct store_op *op)
+{
+	free(op);
+}
+
+int store_submit(struct store *s, struct store_op *op)
+{
+	bool log_drop = false;
+
+	op->next = NULL;
+	pthread_mutex_lock(&s->lock);
+	if (s->stopping || s->depth >= (size_t)s->opt.queue_size) {
+		log_drop = !s->drop_logged;
+		s->drop_logged = true;
+		pthread_mutex_unlock(&s->lock);
+		atomic_fetch_add(&s->dropped, 1);
+		store_op_free(op);
+		if (log_drop)
+			log_warnx("store: write queue full (%lld ops): dropping writes until it "
+			          "drains",
+			          (long long)s->opt.queue_size);
+		return -1;
+	}
+	if (s->tail != NULL)
+		s->tail->next = op;
+	else {
+		s->head = op;
+		s->first_ns = time_mono_ns();
+	}
+	s->tail = op;
+	s->depth++;
+	if (s->depth == 1 || s->depth >= (size_t)s->opt.batch_size)
+		pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+void store_flush(struct store *s)
+{
+	pthread_mutex_lock(&s->lock);
+	s->flush = true;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void store_stats_read(struct store *s, struct store_stats *out)
+{
+	pthread_mutex_lock(&s->lock);
+	out->queue_depth = s->depth;
+	pthread_mutex_unlock(&s->lock);
+	out->queue_max = (uint64_t)s->opt.queue_size;
+	out->commits = atomic_load(&s->commits);
+	out->ops_written = atomic_load(&s->ops_written);
+	out->errors = atomic_load(&s->errors);
+	out->dropped = atomic_load(&s->dropped);
+	out->last_commit_ms = atomic_load(&s->last_commit_ms);
+	out->last_error_ms = atomic_load(&s->last_error_ms);
+	out->last_commit_ns = atomic_load(&s->last_commit_ns);
+	out->writer_ok = atomic_load(&s->writer_ok);
+	out->schema_version = s->schema_version;
+	out->migrations = s->migrations;
+}
+
+int64_t store_file_size(struct store *s)
+{
+	struct stat st;
+	int64_t total;
+	char *wal;
+
+	if (stat(s->path, &st) < 0)
+		return -1;
+	total = st.st_size;
+	wal = xasprintf("%s-wal", s->path);
+	if (stat(wal, &st) == 0)
+		total += st.st_size;
+	free(wal);
+	return total;
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+struct store_reader *store_reader_acquire(struct store *s)
+{
+	struct store_reader *r = NULL;
+	void *conn;
+
+	pthread_mutex_lock(&s->rlock);
+	while (s->readers == NULL && s->nreaders >= s->opt.readers)
+		pthread_cond_wait(&s->rfree, &s->rlock);
+	if (s->readers != NULL) {
+		r = s->readers;
+		s->readers = r->next;
+		pthread_mutex_unlock(&s->rlock);
+		return r;
+	}
+	s->nreaders++; /* reserve a slot, open outside the lock */
+	pthread_mutex_unlock(&s->rlock);
+	conn = s->be->open_reader(s->path);
+	if (conn == NULL) {
+		pthread_mutex_lock(&s->rlock);
+		s->nreaders--;
+		pthread_cond_signal(&s->rfree);
+		pthread_mutex_unlock(&s->rlock);
+		return NULL;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->be = s->be;
+	r->conn = conn;
+	return r;
+}
+
+void store_reader_release(struct store *s, struct store_reader *r)
+{
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&s->rlock);
+	r->next = s->readers;
+	s->readers = r;
+	pthread_cond_signal(&s->rfree);
+	pthread_mutex_unlock(&s->rlock);
+}
+
+int store_reader_schema_version(struct store_reader *r)
+{
+	return r->be->reader_schema_version(r->conn);
+}

@@ -1,0 +1,105 @@
+/* HTTP request counters and latency histograms per route. */
+#include "web/stats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/xmalloc.h"
+#include "web/prom.h"
+#include "web/router.h"
+
+#define UNMATCHED "unmatched"
+
+void web_stats_init(struct web_stats *st, const struct route *table, size_t nroutes)
+{
+	size_t i, j;
+
+	st->nroutes = nroutes;
+	st->routes = xcalloc(nroutes + 1, sizeof(*st->routes));
+	st->canon = xcalloc(nroutes + 1, sizeof(*st->canon));
+	for (i = 0; i <= nroutes; i++) {
+		st->canon[i] = i;
+		for (j = 0; j < i && i < nroutes; j++)
+			if (strcmp(table[j].pattern, table[i].pattern) == 0) {
+				st->canon[i] = j;
+				break;
+			}
+	}
+	for (i = 0; i <= nroutes; i++) {
+		for (j = 0; j < STATS_CODES; j++)
+			atomic_init(&st->routes[i].codes[j], 0);
+		histogram_init(&st->routes[i].duration, histogram_latency_bounds,
+		               histogram_latency_nbounds);
+	}
+	atomic_init(&st->requests, 0);
+	atomic_init(&st->client_errors, 0);
+	atomic_init(&st->server_errors, 0);
+}
+
+void web_stats_free(struct web_stats *st)
+{
+	free(st->routes);
+	free(st->canon);
+	st->routes = NULL;
+	st->canon = NULL;
+}
+
+void web_stats_record(struct web_stats *st, size_t route, int status, int64_t duration_ns)
+{
+	struct web_route_stats *r =
+	        &st->routes[st->canon[route <= st->nroutes ? route : st->nroutes]];
+
+	if (status >= STATS_CODE_MIN && status < STATS_CODE_MIN + STATS_CODES)
+		atomic_fetch_add_explicit(&r->codes[status - STATS_CODE_MIN], 1,
+		                          memory_order_relaxed);
+	histogram_observe(&r->duration, duration_ns);
+	atomic_fetch_add_explicit(&st->requests, 1, memory_order_relaxed);
+	if (status >= 500)
+		atomic_fetch_add_explicit(&st->server_errors, 1, memory_order_relaxed);
+	else if (status >= 400)
+		atomic_fetch_add_explicit(&st->client_errors, 1, memory_order_relaxed);
+}
+
+static const char *route_label(const struct route *table, size_t nroutes, size_t i)
+{
+	return i < nroutes ? table[i].pattern : UNMATCHED;
+}
+
+void web_stats_render(struct web_stats *st, const struct route *table, struct buf *out)
+{
+	size_t i, c;
+	char code[8];
+	const char *labels[4];
+
+	prom_family(out, "vigil_http_requests_total", "counter",
+	            "HTTP requests served by Vigil, by route pattern and status code.");
+	for (i = 0; i <= st->nroutes; i++) {
+		labels[0] = "route";
+		labels[1] = route_label(table, st->nroutes, i);
+		labels[2] = "code";
+		labels[3] = code;
+		for (c = 0; c < STATS_CODES; c++) {
+			uint64_t n =
+			        atomic_load_explicit(&st->routes[i].codes[c], memory_order_relaxed);
+
+			if (n == 0)
+				continue;
+			snprintf(code, sizeof(code), "%zu", c + STATS_CODE_MIN);
+			prom_sample_v(out, "vigil_http_requests_total", NULL, labels, 2, (double)n);
+		}
+	}
+	prom_family(out, "vigil_http_request_duration_seconds", "histogram",
+	            "Time from a request's arrival to its response being queued, by route.");
+	for (i = 0; i <= st->nroutes; i++) {
+		struct histogram_view v;
+
+		histogram_read(&st->routes[i].duration, &v);
+		if (v.cumulative[v.n] == 0)
+			continue;
+		labels[0] = "route";
+		labels[1] = route_label(table, st->nroutes, i);
+		prom_histogram(out, "vigil_http_request_duration_seconds", labels, 1, &v);
+	}
+}

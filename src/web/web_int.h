@@ -1,0 +1,100 @@
+/* Internals of the web module: the server, requests, replies, handlers. */
+#ifndef VIGIL_WEB_INT_H
+#define VIGIL_WEB_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "util/buf.h"
+#include "web/auth.h"
+#include "web/router.h"
+#include "web/stats.h"
+#include "web/web.h"
+
+struct MHD_Daemon;
+struct snapshot;
+
+struct web {
+	struct snapshot_box *box;
+	struct store *store;
+	struct engine *engine;
+	const struct route *routes;
+	size_t nroutes;
+	struct web_stats stats;
+	int64_t started_ns;
+
+	/* listening (copied from the config at start: these need a restart) */
+	struct conf_listen addr;
+	int threads;
+	unsigned connection_timeout_s;
+	unsigned max_connections, max_connections_per_ip;
+	size_t connection_memory;
+	char *tls_cert_pem, *tls_key_pem;
+	int listen_fd;
+	struct MHD_Daemon *mhd;
+};
+
+/* One request, independent of MHD so tests and fuzzers can drive dispatch. */
+struct web_request {
+	struct web *web;
+	struct snapshot *snap; /* held for the whole request */
+	const char *method;
+	const char *path;
+	const char *client; /* client address as text */
+	/* Looks up a request header (case-insensitive) or query argument. */
+	const char *(*header)(void *cls, const char *name);
+	const char *(*query)(void *cls, const char *name);
+	void *cls;
+	const char *body;
+	size_t body_len;
+	const struct route *route;
+	struct route_params params;
+	struct auth_identity who;
+	int64_t start_ns;
+};
+
+/* What a handler answers; the server turns it into an HTTP response. */
+struct web_reply {
+	int status;
+	const char *content_type;
+	const char *body; /* owned, or borrowed from the snapshot (kept alive by the request) */
+	size_t len;
+	char *owned;   /* freed once sent; body == owned when set */
+	char etag[24]; /* quoted; empty for none */
+	const char *cache_control;
+	char allow[64];  /* for 405 */
+	int retry_after; /* seconds, 0 for none */
+	bool www_authenticate;
+	size_t route_index; /* for stats: index in the table, or nroutes */
+};
+
+/* The route table (routes.c). */
+extern const struct route web_routes[];
+extern const size_t web_nroutes;
+
+/*
+ * Routes REQ and runs its handler or answers the error (404, 405, 400, 401,
+ * 403), filling REP. Every path ends in a complete reply.
+ */
+void web_dispatch(struct web_request *req, struct web_reply *rep);
+
+/* Reply helpers (reply.c). */
+void reply_json_error(struct web_reply *rep, int status, const char *code, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+/* Takes ownership of BODY (malloc'd JSON text). */
+void reply_json(struct web_reply *rep, int status, char *body);
+/* Borrows BODY (must outlive the request, e.g. a snapshot body). */
+void reply_borrowed(struct web_reply *rep, int status, const char *type, const char *body,
+                    size_t len, const char *etag);
+/* 304 when the request's If-None-Match matches ETAG. Returns true if it answered. */
+bool reply_not_modified(struct web_request *req, struct web_reply *rep, const char *etag);
+
+/* Handlers. */
+void handle_health(struct web_request *req, struct web_reply *rep);
+void handle_health_live(struct web_request *req, struct web_reply *rep);
+void handle_health_ready(struct web_request *req, struct web_reply *rep);
+void handle_health_detailed(struct web_request *req, struct web_reply *rep);
+void handle_metrics(struct web_request *req, struct web_reply *rep);
+
+#endif
