@@ -9,7 +9,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build run test test-only install clean fuzz bench format check-format checksrc
+.PHONY: all deps build run test test-only install clean fuzz bench format check-format checksrc docs
 
 all: build
 
@@ -50,10 +50,13 @@ bench: deps build
 	@bench/run.sh $(BUILD)/vigil
 
 format:
-	@clang-format -i $$(git ls-files '*.c' '*.h')
+	@clang-format -i $$(git ls-files -co --exclude-standard '*.c' '*.h')
 
 check-format:
-	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+	@clang-format --dry-run --Werror $$(git ls-files -co --exclude-standard '*.c' '*.h')
 
 checksrc:
 	@/usr/bin/python3 scripts/checksrc
+
+docs: build
+	@/usr/bin/python3 scripts/gendocs $(BUILD)/vigil

@@ -41,6 +41,13 @@ static int run(int argc, char **argv)
 
 	if (argc >= 2 && cli_is_help(argv[1]))
 		return cli_verb_help(&cli_config_verb);
+	if (argc == 2 && strcmp(argv[1], "keys") == 0) {
+		char *table = conf_describe();
+
+		fputs(table, stdout);
+		free(table);
+		return CLI_OK;
+	}
 	if (argc < 2 || argc > 3)
 		return cli_usage_error(&cli_config_verb, "expected check or print, and a file");
 	if (strcmp(argv[1], "check") != 0 && strcmp(argv[1], "print") != 0)

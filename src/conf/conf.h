@@ -114,6 +114,12 @@ char *conf_dump(const struct vigil_config *cfg);
 size_t conf_restart_changes(const struct vigil_config *old, const struct vigil_config *cfg,
                             struct conf_diag *diag);
 
+/*
+ * Returns the reference of every key as a Markdown table (key path, type,
+ * default, description), generated from the command table. Caller frees.
+ */
+char *conf_describe(void);
+
 /* The top-level command table, for documentation checks. */
 extern const struct conf_spec conf_root_spec;
 

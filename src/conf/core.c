@@ -233,7 +233,7 @@ static const struct conf_key retention_keys[] = {
 	  .offset = offsetof(struct conf_retention, hour),
 	  .min = DAY(1),
 	  .max = DAY(36500),
-	  .help = "how long hour rollups are kept (days: forever)" },
+	  .help = "how long hour rollups are kept (day rollups are kept for good)" },
 	{ 0 },
 };
 

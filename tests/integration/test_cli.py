@@ -118,3 +118,15 @@ def test_serve_with_invalid_config_exits_2(tmp_path):
     r = run_cli('serve', '-c', str(f), cwd=tmp_path)
     assert r.returncode == 2
     assert 'log.level: "loud" is not one of' in r.stderr
+
+
+def test_docs_list_every_config_key():
+    """docs/configuration.md carries the table generated from the command table."""
+    import subprocess
+    from conftest import ROOT, vigil_bin
+    r = subprocess.run(['/usr/bin/python3', str(ROOT / 'scripts' / 'gendocs'), '--check',
+                        vigil_bin()], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    keys = run_cli('config', 'keys').stdout
+    for key in ('server.listen', 'storage.retention.raw', 'auth.tokens[].token', 'log.format'):
+        assert f'| `{key}` |' in keys

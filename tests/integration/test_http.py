@@ -203,3 +203,50 @@ def test_tls(daemon, tmp_path):
     wait_for(lambda: requests.get(d.url('/health/live'), verify=str(crt), timeout=2)
              .status_code == 200, what='HTTPS to answer')
     assert requests.get(d.url('/health'), verify=str(crt), timeout=5).json()['status'] == 'pass'
+
+
+def test_idle_connections_are_closed_after_the_timeout(daemon):
+    d = daemon('server:\n  connection_timeout: 1s\n')
+    with socket.create_connection(('127.0.0.1', d.port), timeout=10) as s:
+        s.sendall(b'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')
+        assert s.recv(4096).startswith(b'HTTP/1.1 200')
+        s.settimeout(10)
+        # the server closes the idle keep-alive connection: recv returns b'' (or a reset)
+        try:
+            rest = s.recv(4096)
+        except ConnectionResetError:
+            rest = b''
+        assert rest == b''
+
+
+def test_per_ip_connection_limit(daemon):
+    d = daemon('server:\n  max_connections_per_ip: 2\n')
+
+    def served():
+        s = socket.create_connection(('127.0.0.1', d.port), timeout=5)
+        s.sendall(b'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')
+        try:
+            if s.recv(4096).startswith(b'HTTP/1.1 200'):
+                return s
+        except ConnectionResetError:
+            pass
+        s.close()
+        return None
+    # the readiness probe's connection may take a moment to be released
+    held = [wait_for(served, what='a first connection')]
+    held.append(wait_for(served, what='a second connection'))
+    try:
+        extra = socket.create_connection(('127.0.0.1', d.port), timeout=5)
+        try:
+            extra.sendall(b'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')
+            try:
+                data = extra.recv(4096)
+            except ConnectionResetError:
+                data = b''
+            assert data == b'', 'a third connection from the same address was served'
+        finally:
+            extra.close()
+    finally:
+        for s in held:
+            s.close()
+    wait_for(lambda: d.get('/health/live').status_code == 200, what='service after release')
