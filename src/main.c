@@ -2,9 +2,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "cli/cli.h"
 
 static int run_help(int argc, char **argv);
+static int dispatch(int argc, char **argv);
 
 static const struct cli_verb help_verb = {
 	"help",
@@ -15,10 +18,7 @@ static const struct cli_verb help_verb = {
 };
 
 static const struct cli_verb *const verbs[] = {
-	&cli_serve_verb,
-	&cli_config_verb,
-	&help_verb,
-	NULL,
+	&cli_serve_verb, &cli_config_verb, &cli_check_verb, &cli_wait_verb, &help_verb, NULL,
 };
 
 static int run_help(int argc, char **argv)
@@ -37,6 +37,20 @@ static const struct cli_verb *find_verb(const char *name)
 }
 
 int main(int argc, char **argv)
+{
+	int r;
+
+	/* libcurl's global set-up is not thread-safe: do it first, once. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "vigil: cannot initialize libcurl\n");
+		return CLI_FAIL;
+	}
+	r = dispatch(argc, argv);
+	curl_global_cleanup();
+	return r;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	const struct cli_verb *v;
 

@@ -12,6 +12,7 @@
 #include "engine/snapshot.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/time.h"
 #include "version.h"
 #include "web/web.h"
 
@@ -111,6 +112,7 @@ static int open_store(struct vigil *v)
 		.batch_size = s->batch_size,
 		.queue_size = s->queue_size,
 		.readers = (int)v->config->server.threads + 2,
+		.retention = { s->retention.raw, s->retention.minute, s->retention.hour },
 	};
 	char err[512];
 
@@ -120,6 +122,10 @@ static int open_store(struct vigil *v)
 	}
 	return 0;
 }
+
+/* Hours and days of rollups the uptime rings need at start-up. */
+#define BOOT_HOURS 24
+#define BOOT_DAYS  31
 
 static int start(struct vigil *v, const char *path)
 {
@@ -132,14 +138,25 @@ static int start(struct vigil *v, const char *path)
 		.on_stop = on_stop,
 		.arg = v,
 	};
+	struct store_boot boot;
+	int64_t now_s = time_wall_ms() / 1000;
 	struct web_options wo = {
 		.server = &v->config->server,
 		.box = &v->box,
 		.store = v->store,
 	};
 	char err[512];
-	int r = engine_start(&eo, &v->engine);
+	int r;
 
+	if (store_boot_load(v->store, now_s - now_s % 3600 - (BOOT_HOURS - 1) * 3600,
+	                    now_s - now_s % 86400 - (BOOT_DAYS - 1) * 86400, &boot, err,
+	                    sizeof(err)) < 0) {
+		log_warnx("store: %s", err);
+		return -1;
+	}
+	eo.boot = &boot;
+	r = engine_start(&eo, &v->engine);
+	store_boot_free(&boot);
 	if (r < 0) {
 		log_warnx("engine: cannot start: %s", uv_strerror(r));
 		return -1;

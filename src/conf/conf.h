@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "conf/monitors.h"
 #include "conf/schema.h"
 #include "conf/value.h"
 #include "util/sha256.h"
@@ -68,6 +69,14 @@ struct conf_log {
 	int format; /* enum log_format */
 };
 
+struct conf_scheduler {
+	int64_t max_in_flight; /* checks running at once; more wait their turn */
+};
+
+struct conf_security {
+	struct conf_strlist secret_params; /* more query parameters whose values are secrets */
+};
+
 struct vigil_config {
 	atomic_int refs;
 	char *source; /* file it came from, or "<built-in>" */
@@ -75,6 +84,9 @@ struct vigil_config {
 	struct conf_storage storage;
 	struct conf_auth auth;
 	struct conf_log log;
+	struct conf_scheduler scheduler;
+	struct conf_security security;
+	struct conf_monitors monitors;
 	struct secret_set *secrets; /* every secret value, for scrubbing */
 };
 
@@ -119,6 +131,15 @@ size_t conf_restart_changes(const struct vigil_config *old, const struct vigil_c
  * default, description), generated from the command table. Caller frees.
  */
 char *conf_describe(void);
+
+/*
+ * The config as JSON objects (new references), generated from the key
+ * tables with every secret as "<secret>". conf_monitor_json merges a
+ * monitor's common keys and its type's keys.
+ */
+typedef struct json_t json_t;
+json_t *conf_to_json(const struct conf_spec *spec, const void *obj);
+json_t *conf_monitor_json(const struct monitor_conf *m);
 
 /* The top-level command table, for documentation checks. */
 extern const struct conf_spec conf_root_spec;

@@ -480,3 +480,47 @@ const struct conf_spec conf_log_spec = {
 	.keys = log_keys,
 	.init = log_init_defaults,
 };
+
+/* ---- scheduler ---- */
+
+static void scheduler_init(void *obj)
+{
+	struct conf_scheduler *s = obj;
+
+	s->max_in_flight = 512;
+}
+
+static const struct conf_key scheduler_keys[] = {
+	{ .name = "max_in_flight",
+	  .type = CONF_INT,
+	  .offset = offsetof(struct conf_scheduler, max_in_flight),
+	  .min = 1,
+	  .max = 100000,
+	  .help = "checks running at once; the rest wait in order (their wait is "
+	          "vigil_scheduler_lag_seconds)" },
+	{ 0 },
+};
+
+const struct conf_spec conf_scheduler_spec = {
+	.name = "scheduler",
+	.size = sizeof(struct conf_scheduler),
+	.keys = scheduler_keys,
+	.init = scheduler_init,
+};
+
+/* ---- security ---- */
+
+static const struct conf_key security_keys[] = {
+	{ .name = "secret_params",
+	  .type = CONF_STRLIST,
+	  .offset = offsetof(struct conf_security, secret_params),
+	  .help = "query parameters whose values are shown as <secret> in URLs, besides key, "
+	          "token, password, secret, signature, sig, auth, api_key, apikey, access_token" },
+	{ 0 },
+};
+
+const struct conf_spec conf_security_spec = {
+	.name = "security",
+	.size = sizeof(struct conf_security),
+	.keys = security_keys,
+};

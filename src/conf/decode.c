@@ -1,4 +1,5 @@
 /* The command-table walker: YAML nodes into config structs, every error kept. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +17,23 @@
 
 #define SECRET_FILE_MAX (64 * 1024)
 #define FIELD(obj, key) ((char *)(obj) + (key)->offset)
+
+bool conf_sensitive_name(const char *name)
+{
+	static const char *const words[] = { "authorization", "cookie",    "token",
+		                             "secret",        "password",  "passwd",
+		                             "key",           "signature", NULL };
+	char lower[128];
+	size_t i;
+
+	for (i = 0; name[i] && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)tolower((unsigned char)name[i]);
+	lower[i] = '\0';
+	for (i = 0; words[i] != NULL; i++)
+		if (strstr(lower, words[i]) != NULL)
+			return true;
+	return false;
+}
 
 bool conf_node_is_null(const yaml_node_t *n)
 {
@@ -203,6 +221,48 @@ static int decode_strlist(struct conf_ctx *ctx, yaml_node_t *node, struct conf_s
 	return r;
 }
 
+static int decode_strmap(struct conf_ctx *ctx, yaml_node_t *node, struct conf_strmap *m)
+{
+	yaml_node_pair_t *pair;
+	size_t cap = 0, i;
+	int r = 0;
+
+	if (node->type != YAML_MAPPING_NODE) {
+		conf_error(ctx, node, "expected a mapping of names to values, got %s",
+		           conf_node_kind(node));
+		return -1;
+	}
+	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(ctx->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(ctx->doc, pair->value);
+		const char *name =
+		        k && k->type == YAML_SCALAR_NODE ? (char *)k->data.scalar.value : "";
+		size_t saved = conf_path_push(ctx, name);
+		char *value;
+
+		for (i = 0; i < m->n && strcasecmp(m->keys[i], name) != 0; i++)
+			;
+		if (k == NULL || k->type != YAML_SCALAR_NODE || *name == '\0') {
+			conf_error(ctx, k ? k : node, "names must be non-empty strings");
+			r = -1;
+		} else if (i < m->n) {
+			conf_error(ctx, k, "given twice");
+			r = -1;
+		} else if ((value = conf_scalar(ctx, v, "a string")) != NULL) {
+			m->keys = xgrow(m->keys, &cap, m->n + 1, sizeof(char *));
+			m->values = xrealloc(m->values, cap * sizeof(char *));
+			m->keys[m->n] = xstrdup(name);
+			m->values[m->n++] = value;
+			if (conf_sensitive_name(name) && ctx->secrets)
+				secret_set_add(ctx->secrets, value);
+		} else {
+			r = -1;
+		}
+		conf_path_pop(ctx, saved);
+	}
+	return r;
+}
+
 static int decode_list(struct conf_ctx *ctx, yaml_node_t *node, const struct conf_spec *spec,
                        struct conf_list *list)
 {
@@ -283,6 +343,9 @@ static int decode_value(struct conf_ctx *ctx, yaml_node_t *node, const struct co
 		r = decode_strlist(ctx, node, field);
 		break;
 	}
+	case CONF_STRMAP:
+		r = decode_strmap(ctx, node, field);
+		break;
 	case CONF_SECTION:
 		conf_decode(ctx, node, key->spec, field);
 		return 0;
@@ -542,6 +605,18 @@ void conf_free(const struct conf_spec *spec, void *obj)
 			free(l->v);
 			l->v = NULL;
 			l->n = 0;
+			break;
+		}
+		case CONF_STRMAP: {
+			struct conf_strmap *m = f;
+
+			for (i = 0; i < m->n; i++) {
+				free(m->keys[i]);
+				free(m->values[i]);
+			}
+			free(m->keys);
+			free(m->values);
+			memset(m, 0, sizeof(*m));
 			break;
 		}
 		case CONF_SECTION:

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "probe/probe.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
 
@@ -31,6 +32,9 @@ static void type_name(const struct conf_key *k, struct buf *out)
 	case CONF_STRLIST:
 		P(buf_puts(out, "list of strings"));
 		return;
+	case CONF_STRMAP:
+		P(buf_puts(out, "mapping of strings"));
+		return;
 	case CONF_SECTION:
 		P(buf_puts(out, "section"));
 		return;
@@ -38,7 +42,7 @@ static void type_name(const struct conf_key *k, struct buf *out)
 		P(buf_puts(out, "list of mappings"));
 		return;
 	case CONF_CUSTOM:
-		P(buf_puts(out, "see description"));
+		P(buf_puts(out, "list of mappings"));
 		return;
 	case CONF_INT:
 		P(buf_puts(out, "integer"));
@@ -78,17 +82,36 @@ static void default_value(const struct conf_key *k, const void *obj, struct buf 
 {
 	struct buf v;
 
-	if (k->type == CONF_SECTION || k->type == CONF_LIST) {
-		P(buf_puts(out, k->type == CONF_LIST ? "`[]`" : ""));
+	if (k->type == CONF_SECTION || k->type == CONF_LIST || k->type == CONF_CUSTOM) {
+		P(buf_puts(out, k->type == CONF_SECTION ? "" : "`[]`"));
 		return;
 	}
 	buf_init(&v, 0);
 	conf_print_value(k, (const char *)obj + k->offset, &v);
-	if (v.len == 0 || strcmp(v.data, "null") == 0 || strcmp(v.data, "[]") == 0)
-		P(buf_puts(out, v.len && strcmp(v.data, "[]") == 0 ? "`[]`" : "none"));
+	if (v.len == 0 || strcmp(v.data, "null") == 0 || strcmp(v.data, "[]") == 0 ||
+	    strcmp(v.data, "{}") == 0)
+		P(buf_printf(out, v.len && strcmp(v.data, "null") != 0 ? "`%s`" : "none", v.data));
 	else
 		P(buf_printf(out, "`%s`", v.data));
 	buf_free(&v);
+}
+
+static void describe_spec(const struct conf_spec *spec, const char *prefix, struct buf *out);
+
+/* The common monitor keys, then each type's keys. */
+static void describe_monitors(const char *path, struct buf *out)
+{
+	char *item = xasprintf("%s[]", path);
+	size_t i;
+
+	describe_spec(&conf_monitor_spec, item, out);
+	for (i = 0; probe_types[i] != NULL; i++) {
+		char *typed = xasprintf("%s[] (type: %s)", path, probe_types[i]->name);
+
+		describe_spec(probe_types[i]->spec, typed, out);
+		free(typed);
+	}
+	free(item);
 }
 
 static void describe_spec(const struct conf_spec *spec, const char *prefix, struct buf *out)
@@ -110,6 +133,8 @@ static void describe_spec(const struct conf_spec *spec, const char *prefix, stru
 		                                       : ""));
 		if (k->type == CONF_SECTION) {
 			describe_spec(k->spec, path, out);
+		} else if (k->type == CONF_CUSTOM && k->spec == &conf_monitor_spec) {
+			describe_monitors(path, out);
 		} else if (k->type == CONF_LIST) {
 			char *item = xasprintf("%s[]", path);
 

@@ -78,6 +78,21 @@ static void print_scalar(const struct conf_key *k, const void *f, struct buf *ou
 		P(buf_putc(out, ']'));
 		break;
 	}
+	case CONF_STRMAP: {
+		const struct conf_strmap *m = f;
+		size_t i;
+
+		P(buf_putc(out, '{'));
+		for (i = 0; i < m->n; i++) {
+			P(buf_puts(out, i ? ", " : ""));
+			conf_print_string(out, m->keys[i]);
+			P(buf_puts(out, ": "));
+			conf_print_string(out, conf_sensitive_name(m->keys[i]) ? SECRET_MASK
+			                                                       : m->values[i]);
+		}
+		P(buf_putc(out, '}'));
+		break;
+	}
 	case CONF_CUSTOM:
 		k->print(f, out);
 		break;

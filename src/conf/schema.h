@@ -24,9 +24,10 @@ enum conf_type {
 	CONF_SIZE,     /* int64_t bytes within [min, max] */
 	CONF_ENUM,     /* int: index into names */
 	CONF_STRLIST,  /* struct conf_strlist; a single scalar counts as a list of one */
-	CONF_SECTION,  /* the struct at offset, decoded with spec */
-	CONF_LIST,     /* struct conf_list of spec->size elements */
-	CONF_CUSTOM,   /* decoded by parse, printed by print, freed by free */
+	CONF_STRMAP, /* struct conf_strmap: a mapping of strings; sensitive names' values are secrets */
+	CONF_SECTION, /* the struct at offset, decoded with spec */
+	CONF_LIST,    /* struct conf_list of spec->size elements */
+	CONF_CUSTOM,  /* decoded by parse, printed by print, freed by free */
 };
 
 #define CONF_REQUIRED 0x1u /* absent or null is an error */
@@ -64,6 +65,12 @@ struct conf_spec {
 
 struct conf_strlist {
 	char **v;
+	size_t n;
+};
+
+struct conf_strmap {
+	char **keys;
+	char **values;
 	size_t n;
 };
 
@@ -132,6 +139,12 @@ void conf_print(const struct conf_spec *spec, const void *obj, struct buf *out, 
 
 /* Appends the value of one key (FIELD points into its struct) as YAML text. */
 void conf_print_value(const struct conf_key *key, const void *field, struct buf *out);
+/*
+ * True for names whose values are credentials (Authorization, Cookie,
+ * X-API-Key, anything with token, secret, password or key in it): their
+ * values are registered as secrets and printed masked.
+ */
+bool conf_sensitive_name(const char *name);
 /* Suggests the candidate closest to WORD, or NULL when none is close enough. */
 const char *conf_suggest(const char *word, const char *const *candidates, size_t n);
 /* Appends S as a double-quoted YAML string. */

@@ -7,13 +7,15 @@
 #include "engine/engine_int.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/rcstr.h"
 #include "util/time.h"
 #include "util/xmalloc.h"
 #include "version.h"
 
 void engine_maybe_free(struct engine *e)
 {
-	if (!e->closing || e->open_handles > 0 || e->sysinfo_busy || e->reload_busy)
+	if (!e->closing || e->open_handles > 0 || e->sysinfo_busy || e->reload_busy ||
+	    e->monitors_open > 0 || e->checks_active > 0)
 		return;
 	conf_unref(e->config);
 	free(e->config_path);
@@ -43,6 +45,40 @@ static void lag_max(const struct engine *e, int64_t *max)
 			*max = e->lag_ring[i];
 }
 
+static void publish_monitors(struct engine *e, struct snapshot *s)
+{
+	int64_t now_ms = time_wall_ms(), now_ns = time_mono_ns();
+	size_t i;
+
+	s->monitors = xcalloc(e->nmonitors ? e->nmonitors : 1, sizeof(*s->monitors));
+	s->nmonitors = e->nmonitors;
+	for (i = 0; i < e->nmonitors; i++) {
+		const struct monitor *m = e->monitors[i];
+		struct monitor_snap *ms = &s->monitors[i];
+		int w;
+
+		ms->conf = m->conf;
+		ms->key = m->key;
+		ms->status = m->st.status;
+		ms->since_ms = m->st.since_ms;
+		ms->failures = m->st.failures;
+		ms->successes = m->st.successes;
+		ms->last = m->last;
+		ms->message = rcstr_ref(m->message);
+		ms->checks = m->checks;
+		ms->running = m->check != NULL;
+		ms->next_ms = now_ms + (m->due_ns - now_ns) / NS_PER_MS;
+		for (w = 0; w < HISTORY_WINDOWS; w++)
+			ms->uptime[w] = history_uptime(&m->hist, (enum history_window)w, now_ms);
+	}
+	s->sched.in_flight = e->in_flight;
+	s->sched.queued = e->queued;
+	s->sched.max_in_flight = e->config->scheduler.max_in_flight;
+	s->sched.skipped = e->skipped;
+	histogram_read(&e->sched_lag, &s->sched.lag);
+	memcpy(s->sched.checks_total, e->checks_total, sizeof(e->checks_total));
+}
+
 /* Builds and publishes a snapshot of the engine's state now. */
 static void engine_publish(struct engine *e)
 {
@@ -60,6 +96,7 @@ static void engine_publish(struct engine *e)
 	histogram_read(&e->lag, &s->loop_lag);
 	s->disk = e->sys.disk;
 	s->system = e->sys.system;
+	publish_monitors(e, s);
 	snapshot_box_publish(e->box, s);
 	e->dirty = false;
 	e->published_ns = time_mono_ns();
@@ -138,6 +175,10 @@ int engine_start(const struct engine_options *opt, struct engine **out)
 		return r;
 	}
 	submit_run(e, STORE_OP_RUN_START);
+	if (engine_monitors_start(e, opt->boot) < 0) {
+		engine_close(e);
+		return UV_ENOMEM;
+	}
 	engine_sysinfo_tick(e);
 	engine_publish(e);
 	uv_timer_start(&e->publish, on_publish, PUBLISH_MS, PUBLISH_MS);
@@ -151,12 +192,14 @@ void engine_close(struct engine *e)
 		(uv_handle_t *)&e->heartbeat, (uv_handle_t *)&e->publish,
 		(uv_handle_t *)&e->selftest,  (uv_handle_t *)&e->sighup,
 		(uv_handle_t *)&e->sigterm,   (uv_handle_t *)&e->sigint,
+		(uv_handle_t *)&e->sweep,
 	};
 	size_t i;
 
 	if (e->closing)
 		return;
 	e->closing = true;
+	engine_monitors_close(e); /* cancels runs, writes the open minute buckets */
 	submit_run(e, STORE_OP_RUN_STOP);
 	engine_publish(e); /* not ready any more: load balancers drain us */
 	for (i = 0; i < sizeof(handles) / sizeof(handles[0]); i++)

@@ -23,7 +23,8 @@ struct engine_options {
 	struct vigil_config *config; /* the engine takes its own reference */
 	const char *config_path;     /* what reload re-reads; NULL: the built-in default */
 	struct store *store;
-	struct snapshot_box *box; /* where snapshots are published */
+	struct snapshot_box *box;      /* where snapshots are published */
+	const struct store_boot *boot; /* state left by the previous run (may be NULL) */
 	/* Called on the loop thread on SIGTERM or SIGINT. */
 	void (*on_stop)(void *arg);
 	void *arg;

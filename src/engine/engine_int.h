@@ -6,9 +6,13 @@
 #include <stdbool.h>
 
 #include "engine/engine.h"
+#include "engine/monitor.h"
 #include "engine/snapshot.h"
 #include "host/procfs.h"
+#include "probe/probe.h"
+#include "store/store.h"
 #include "util/histogram.h"
+#include "util/strmap.h"
 
 #define HEARTBEAT_MS ENGINE_HEARTBEAT_MS
 #define PUBLISH_MS   100
@@ -64,7 +68,41 @@ struct engine {
 
 	/* selftest store load */
 	int64_t selftest_rate, selftest_seq;
+
+	/* monitors (monitors.c) */
+	struct monitor **monitors; /* in config order */
+	size_t nmonitors;
+	struct strmap keys; /* id -> store key of every monitor ever known */
+	int64_t max_key;
+	struct probe_env env;
+	uv_timer_t sweep;  /* flushes closed minute buckets */
+	int monitors_open; /* monitors whose timer is not closed yet */
+	int checks_active; /* runs allocated and not yet done */
+
+	/* scheduler (scheduler.c) */
+	struct monitor *qhead, *qtail; /* waiting for a slot, oldest first */
+	int queued, in_flight;
+	struct histogram sched_lag;
+	uint64_t skipped; /* slots missed because the previous run was still going */
+	uint64_t checks_total[SNAP_TYPES_MAX][PROBE_OUTCOME_COUNT];
 };
+
+/* monitors.c */
+int engine_monitors_start(struct engine *e, const struct store_boot *boot);
+void engine_monitors_apply(struct engine *e); /* after e->config changed */
+void engine_monitors_close(struct engine *e);
+void engine_monitor_release(struct monitor *m); /* frees a removed monitor once idle */
+
+/* scheduler.c */
+void sched_monitor_start(struct monitor *m); /* (re)computes the phase and arms the timer */
+void sched_monitor_stop(struct monitor *m);  /* disarms, leaves the queue */
+void sched_check_done(struct engine *e);     /* a slot freed: start the next waiting run */
+
+/* check.c */
+void check_start(struct monitor *m);
+/* Submits one closed history bucket of monitor ARG to the store (a history_emit). */
+void check_emit_rollup(void *arg, enum store_res res, int64_t bucket, const struct store_rollup *r);
+int probe_type_index(const struct probe_type *t);
 
 void engine_mark_dirty(struct engine *e);
 void engine_heartbeat_start(struct engine *e);

@@ -19,6 +19,7 @@ static void reload_work(uv_work_t *req)
 static void apply_config(struct engine *e, struct vigil_config *cfg)
 {
 	struct conf_diag restart = { 0 };
+	struct vigil_config *old = e->config;
 	size_t i;
 
 	if (conf_restart_changes(e->config, cfg, &restart) > 0)
@@ -29,8 +30,9 @@ static void apply_config(struct engine *e, struct vigil_config *cfg)
 	conf_diag_free(&restart);
 	log_set_secrets(cfg->secrets);
 	log_configure((enum log_level)cfg->log.level, (enum log_format)cfg->log.format);
-	conf_unref(e->config);
 	e->config = cfg;
+	engine_monitors_apply(e); /* while the old config still holds the monitors' keys */
+	conf_unref(old);
 	engine_mark_dirty(e);
 	log_info("engine: configuration reloaded from %s", cfg->source);
 }

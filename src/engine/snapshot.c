@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <string.h>
+
 #include "conf/conf.h"
+#include "util/rcstr.h"
 #include "util/sha256.h"
 #include "util/xmalloc.h"
 
@@ -31,6 +34,9 @@ void snapshot_unref(struct snapshot *s)
 		return;
 	for (i = 0; i < SNAP_SLOTS; i++)
 		free(s->bodies[i].data);
+	for (i = 0; i < (int)s->nmonitors; i++)
+		rcstr_unref(s->monitors[i].message);
+	free(s->monitors);
 	pthread_mutex_destroy(&s->render_lock);
 	conf_unref(s->config);
 	free(s);
@@ -84,6 +90,16 @@ struct snapshot *snapshot_box_acquire(struct snapshot_box *box)
 		snapshot_ref(s);
 	pthread_mutex_unlock(&box->lock);
 	return s;
+}
+
+const struct monitor_snap *snapshot_monitor(const struct snapshot *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmonitors; i++)
+		if (strcmp(s->monitors[i].conf->id, id) == 0)
+			return &s->monitors[i];
+	return NULL;
 }
 
 void snapshot_box_destroy(struct snapshot_box *box)

@@ -13,10 +13,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/history.h"
+#include "engine/monitor.h"
+#include "probe/probe.h"
 #include "store/store.h"
 #include "util/histogram.h"
 
 struct vigil_config;
+
+#define SNAP_TYPES_MAX 16 /* probe types counted in checks_total */
+
+/* One monitor as published (the strings of conf live in the snapshot's config). */
+struct monitor_snap {
+	const struct monitor_conf *conf;
+	int64_t key;
+	enum status status;
+	int64_t since_ms;
+	int failures, successes;
+	struct monitor_last last;
+	struct rcstr *message;          /* a reference */
+	double uptime[HISTORY_WINDOWS]; /* ratios, -1 unknown */
+	int64_t checks;
+	int64_t next_ms; /* wall time of the next scheduled run, 0 unknown */
+	bool running;
+};
+
+struct sched_snap {
+	int in_flight, queued;
+	int64_t max_in_flight;
+	uint64_t skipped;
+	struct histogram_view lag;
+	uint64_t checks_total[SNAP_TYPES_MAX][PROBE_OUTCOME_COUNT];
+};
 
 /* A cached rendering of a snapshot. */
 struct snapshot_body {
@@ -26,7 +54,7 @@ struct snapshot_body {
 	char etag[24]; /* quoted, from the body's hash */
 };
 
-enum snapshot_slot { SNAP_HEALTH, SNAP_METRICS, SNAP_DETAILED, SNAP_SLOTS };
+enum snapshot_slot { SNAP_HEALTH, SNAP_METRICS, SNAP_MONITORS, SNAP_SLOTS };
 
 struct snapshot_disk {
 	bool known;
@@ -55,6 +83,9 @@ struct snapshot {
 	struct histogram_view loop_lag;
 	struct snapshot_disk disk;
 	struct snapshot_system system;
+	struct monitor_snap *monitors; /* in config order */
+	size_t nmonitors;
+	struct sched_snap sched;
 
 	pthread_mutex_t render_lock; /* guards bodies */
 	struct snapshot_body bodies[SNAP_SLOTS];
@@ -88,5 +119,8 @@ void snapshot_box_publish(struct snapshot_box *box, struct snapshot *s);
 /* Returns the current snapshot with a new reference (release with snapshot_unref), or NULL. */
 struct snapshot *snapshot_box_acquire(struct snapshot_box *box);
 void snapshot_box_destroy(struct snapshot_box *box);
+
+/* The monitor with id ID, or NULL. */
+const struct monitor_snap *snapshot_monitor(const struct snapshot *s, const char *id);
 
 #endif

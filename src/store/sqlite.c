@@ -8,6 +8,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "store/sqlite_int.h"
 #include "store/store_int.h"
 #include "util/embed.h"
 #include "util/log.h"
@@ -16,27 +17,7 @@
 
 extern const struct embed_file vigil_migrations_sqlite[];
 
-#define OP_KINDS (STORE_OP_SELFTEST + 1)
-
-struct sq {
-	sqlite3 *db;
-	int lockfd; /* flock()ed for the lifetime of the writer: one writer per file */
-	char *path;
-	sqlite3_stmt *stmt[OP_KINDS];
-	bool selftest_ready;
-};
-
-static const char *const op_sql[OP_KINDS] = {
-	[STORE_OP_RUN_START] =
-	        "INSERT OR REPLACE INTO daemon_runs(id, started_at, last_seen, version)"
-	        " VALUES (?1, ?2, ?2, ?3)",
-	[STORE_OP_RUN_SEEN] = "UPDATE daemon_runs SET last_seen = ?2 WHERE id = ?1",
-	[STORE_OP_RUN_STOP] =
-	        "UPDATE daemon_runs SET last_seen = ?2, stopped_at = ?2 WHERE id = ?1",
-	[STORE_OP_SELFTEST] = "INSERT INTO store_selftest(seq, t) VALUES (?1, ?2)",
-};
-
-static int exec(sqlite3 *db, const char *sql)
+int sq_exec(sqlite3 *db, const char *sql)
 {
 	char *msg = NULL;
 	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
@@ -82,12 +63,10 @@ static void describe(sqlite3 *db, int rc, const char *path, const char *doing, c
 static void sq_close(void *p)
 {
 	struct sq *q = p;
-	int i;
 
 	if (q == NULL)
 		return;
-	for (i = 0; i < OP_KINDS; i++)
-		sqlite3_finalize(q->stmt[i]);
+	sq_finalize_ops(q);
 	if (q->db != NULL && sqlite3_close(q->db) != SQLITE_OK)
 		log_warnx("store: %s: close: %s", q->path, sqlite3_errmsg(q->db));
 	if (q->lockfd >= 0)
@@ -131,7 +110,7 @@ static int set_pragmas(struct sq *q, char *err, size_t errlen)
 	int rc;
 
 	/* auto_vacuum only takes on an empty database; it lets retention give space back. */
-	rc = exec(q->db, "PRAGMA auto_vacuum=INCREMENTAL");
+	rc = sq_exec(q->db, "PRAGMA auto_vacuum=INCREMENTAL");
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(q->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
 	if (rc == SQLITE_OK)
@@ -147,7 +126,7 @@ static int set_pragmas(struct sq *q, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < sizeof(pragmas) / sizeof(pragmas[0]); i++) {
-		rc = exec(q->db, pragmas[i]);
+		rc = sq_exec(q->db, pragmas[i]);
 		if (rc != SQLITE_OK) {
 			describe(q->db, rc, q->path, pragmas[i], err, errlen);
 			return -1;
@@ -175,6 +154,10 @@ static void *sq_open(const char *path, char *err, size_t errlen)
 	sqlite3_extended_result_codes(q->db, 1);
 	if (set_pragmas(q, err, errlen) < 0)
 		goto fail;
+	if (sq_register_functions(q->db) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot register SQL functions", path);
+		goto fail;
+	}
 	return q;
 fail:
 	sq_close(q);
@@ -226,14 +209,14 @@ static int record_migration(sqlite3 *db, int version, const char *name)
 static int apply_pending(struct sq *q, int current, int *applied, char *err, size_t errlen)
 {
 	const struct embed_file *m;
-	int rc = exec(q->db, "BEGIN IMMEDIATE");
+	int rc = sq_exec(q->db, "BEGIN IMMEDIATE");
 
 	for (m = vigil_migrations_sqlite; rc == SQLITE_OK && m->name != NULL; m++) {
 		int v = migration_version(m->name);
 
 		if (v <= current)
 			continue;
-		rc = exec(q->db, (const char *)m->data);
+		rc = sq_exec(q->db, (const char *)m->data);
 		if (rc == SQLITE_OK)
 			rc = record_migration(q->db, v, m->name);
 		if (rc != SQLITE_OK) {
@@ -241,16 +224,16 @@ static int apply_pending(struct sq *q, int current, int *applied, char *err, siz
 
 			snprintf(what, sizeof(what), "migration %s failed", m->name);
 			describe(q->db, rc, q->path, what, err, errlen);
-			exec(q->db, "ROLLBACK");
+			sq_exec(q->db, "ROLLBACK");
 			return -1;
 		}
 		(*applied)++;
 	}
 	if (rc == SQLITE_OK)
-		rc = exec(q->db, "COMMIT");
+		rc = sq_exec(q->db, "COMMIT");
 	if (rc != SQLITE_OK) {
 		describe(q->db, rc, q->path, "cannot apply migrations", err, errlen);
-		exec(q->db, "ROLLBACK");
+		sq_exec(q->db, "ROLLBACK");
 		return -1;
 	}
 	return 0;
@@ -262,9 +245,10 @@ static int sq_migrate(void *p, int *version, int *count, char *err, size_t errle
 	const struct embed_file *m;
 	int current = 0, known = 0, applied = 0, rc;
 
-	rc = exec(q->db,
-	          "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	          " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+	rc = sq_exec(
+	        q->db,
+	        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
 	if (rc == SQLITE_OK)
 		rc = query_int(q->db, "SELECT coalesce(max(version), 0) FROM schema_migrations",
 		               &current);
@@ -294,12 +278,12 @@ static int sq_migrate(void *p, int *version, int *count, char *err, size_t errle
 
 static int sq_begin(void *p)
 {
-	return exec(((struct sq *)p)->db, "BEGIN IMMEDIATE") == SQLITE_OK ? 0 : -1;
+	return sq_exec(((struct sq *)p)->db, "BEGIN IMMEDIATE") == SQLITE_OK ? 0 : -1;
 }
 
 static int sq_commit(void *p)
 {
-	return exec(((struct sq *)p)->db, "COMMIT") == SQLITE_OK ? 0 : -1;
+	return sq_exec(((struct sq *)p)->db, "COMMIT") == SQLITE_OK ? 0 : -1;
 }
 
 static void sq_rollback(void *p)
@@ -307,57 +291,14 @@ static void sq_rollback(void *p)
 	struct sq *q = p;
 
 	if (!sqlite3_get_autocommit(q->db))
-		exec(q->db, "ROLLBACK");
-}
-
-static sqlite3_stmt *statement(struct sq *q, enum store_op_kind kind)
-{
-	if (kind == STORE_OP_SELFTEST && !q->selftest_ready) {
-		if (exec(q->db, "CREATE TABLE IF NOT EXISTS store_selftest ("
-		                " seq INTEGER PRIMARY KEY, t INTEGER NOT NULL)") != SQLITE_OK)
-			return NULL;
-		q->selftest_ready = true;
-	}
-	if (q->stmt[kind] == NULL &&
-	    sqlite3_prepare_v3(q->db, op_sql[kind], -1, SQLITE_PREPARE_PERSISTENT, &q->stmt[kind],
-	                       NULL) != SQLITE_OK)
-		return NULL;
-	return q->stmt[kind];
-}
-
-static int sq_apply(void *p, const struct store_op *op)
-{
-	struct sq *q = p;
-	sqlite3_stmt *st = statement(q, op->kind);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	switch (op->kind) {
-	case STORE_OP_RUN_START:
-	case STORE_OP_RUN_SEEN:
-	case STORE_OP_RUN_STOP:
-		sqlite3_bind_int64(st, 1, op->u.run.id);
-		sqlite3_bind_int64(st, 2, op->u.run.t);
-		if (op->kind == STORE_OP_RUN_START)
-			sqlite3_bind_text(st, 3, op->u.run.version, -1, SQLITE_STATIC);
-		break;
-	case STORE_OP_SELFTEST:
-		sqlite3_bind_int64(st, 1, op->u.selftest.seq);
-		sqlite3_bind_int64(st, 2, op->u.selftest.t);
-		break;
-	}
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+		sq_exec(q->db, "ROLLBACK");
 }
 
 static void sq_optimize(void *p)
 {
 	struct sq *q = p;
 
-	if (exec(q->db, "PRAGMA optimize") != SQLITE_OK)
+	if (sq_exec(q->db, "PRAGMA optimize") != SQLITE_OK)
 		log_warnx("store: %s: PRAGMA optimize: %s", q->path, sqlite3_errmsg(q->db));
 }
 
@@ -372,9 +313,9 @@ static void *sq_open_reader(const char *path)
 	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
 
 	if (rc == SQLITE_OK)
-		rc = exec(db, "PRAGMA busy_timeout=5000");
+		rc = sq_exec(db, "PRAGMA busy_timeout=5000");
 	if (rc == SQLITE_OK)
-		rc = exec(db, "PRAGMA query_only=1");
+		rc = sq_exec(db, "PRAGMA query_only=1");
 	if (rc != SQLITE_OK) {
 		log_warnx("store: %s: cannot open a reader: %s", path,
 		          db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -413,4 +354,9 @@ const struct store_backend store_sqlite_backend = {
 	.open_reader = sq_open_reader,
 	.close_reader = sq_close_reader,
 	.reader_schema_version = sq_reader_schema_version,
+	.results = sq_results,
+	.events = sq_events,
+	.rollup_sum = sq_rollup_sum,
+	.boot = sq_boot,
+	.trim = sq_trim,
 };

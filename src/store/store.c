@@ -25,6 +25,7 @@ static void store_free(struct store *s)
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->rlock);
 	pthread_cond_destroy(&s->rfree);
+	pthread_mutex_destroy(&s->retention_lock);
 	free(s->path);
 	free(s);
 }
@@ -40,6 +41,7 @@ static void store_init_sync(struct store *s)
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&s->rlock, NULL);
 	pthread_cond_init(&s->rfree, NULL);
+	pthread_mutex_init(&s->retention_lock, NULL);
 }
 
 int store_open(const struct store_options *opt, struct store **out, char *err, size_t errlen)
@@ -51,6 +53,7 @@ int store_open(const struct store_options *opt, struct store **out, char *err, s
 	s->opt = *opt;
 	s->path = xstrdup(opt->path);
 	s->opt.path = s->path;
+	s->retention = opt->retention;
 	if (s->opt.readers < 1)
 		s->opt.readers = 4;
 	store_init_sync(s);
@@ -95,6 +98,9 @@ struct store_op *store_op_new(enum store_op_kind kind)
 
 void store_op_free(struct store_op *op)
 {
+	if (op == NULL)
+		return;
+	free(op->text);
 	free(op);
 }
 
@@ -221,4 +227,62 @@ void store_reader_release(struct store *s, struct store_reader *r)
 int store_reader_schema_version(struct store_reader *r)
 {
 	return r->be->reader_schema_version(r->conn);
+}
+
+void store_set_retention(struct store *s, const struct store_retention *ret)
+{
+	pthread_mutex_lock(&s->retention_lock);
+	s->retention = *ret;
+	pthread_mutex_unlock(&s->retention_lock);
+}
+
+int store_results_query(struct store_reader *r, int64_t key, int64_t since, int64_t until,
+                        int limit, store_result_cb cb, void *arg)
+{
+	return r->be->results(r->conn, key, since, until, limit, cb, arg);
+}
+
+int store_events_query(struct store_reader *r, int64_t key, int64_t since, int64_t before_id,
+                       int limit, store_event_cb cb, void *arg)
+{
+	return r->be->events(r->conn, key, since, before_id, limit, cb, arg);
+}
+
+int store_rollup_sum(struct store_reader *r, int64_t key, enum store_res res, int64_t since,
+                     struct store_rollup *out)
+{
+	return r->be->rollup_sum(r->conn, key, (int)res, since, out);
+}
+
+int store_boot_load(struct store *s, int64_t hour_since, int64_t day_since, struct store_boot *out,
+                    char *err, size_t errlen)
+{
+	struct store_reader *r = store_reader_acquire(s);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (r == NULL) {
+		snprintf(err, errlen, "%s: cannot open a read connection", s->path);
+		return -1;
+	}
+	rc = r->be->boot(r->conn, hour_since, day_since, out);
+	store_reader_release(s, r);
+	if (rc < 0) {
+		store_boot_free(out);
+		snprintf(err, errlen, "%s: cannot read the monitors' state", s->path);
+	}
+	return rc;
+}
+
+void store_boot_free(struct store_boot *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nmonitors; i++) {
+		free(b->monitors[i].slug);
+		free(b->monitors[i].last_message);
+	}
+	free(b->monitors);
+	free(b->rollups);
+	memset(b, 0, sizeof(*b));
 }

@@ -9,9 +9,15 @@
 #define VIGIL_STORE_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
+
+/* How long history is kept, in ms (0: the table is not trimmed). */
+struct store_retention {
+	int64_t raw, minute, hour;
+};
 
 struct store_options {
 	const char *path;        /* SQLite database file */
@@ -19,6 +25,7 @@ struct store_options {
 	int64_t batch_size;      /* ops per transaction at most */
 	int64_t queue_size;      /* ops queued before store_submit refuses */
 	int readers;             /* read-only connections in the pool */
+	struct store_retention retention;
 };
 
 enum store_op_kind {
@@ -26,11 +33,35 @@ enum store_op_kind {
 	STORE_OP_RUN_SEEN,  /* the run is alive at run.t */
 	STORE_OP_RUN_STOP,  /* the run stopped cleanly at run.t */
 	STORE_OP_SELFTEST,  /* test load: selftest.seq (only with VIGIL_TEST_STORE_LOAD) */
+	STORE_OP_MONITOR,   /* register a monitor key: monitor.*, text = name */
+	STORE_OP_RESULT,    /* one check: result.*, text = message or NULL when unchanged */
+	STORE_OP_EVENT,     /* a state change: event.*, text = message */
+	STORE_OP_STATE,     /* the state machine of a monitor: state.* */
+	STORE_OP_ROLLUP,    /* add a closed bucket into rollups: rollup.* */
+	STORE_OP_KINDS
+};
+
+/* Resolutions of the rollups table. */
+enum store_res { STORE_RES_MINUTE, STORE_RES_HOUR, STORE_RES_DAY };
+
+/* Latency histogram buckets (upper bounds in µs; the last bucket has none). */
+#define STORE_HIST_BUCKETS 16
+extern const int64_t store_hist_bounds_us[STORE_HIST_BUCKETS - 1];
+/* The bucket a latency falls in. */
+int store_hist_bucket(int64_t latency_us);
+/* Estimates quantile Q (0..1) of HIST in µs (linear inside the bucket); -1 when empty. */
+int64_t store_hist_quantile(const uint32_t hist[STORE_HIST_BUCKETS], double q);
+
+struct store_rollup {
+	uint32_t up, degraded, down, unknown;
+	int64_t lat_sum, lat_min, lat_max; /* µs over up + degraded + down; min/max -1 none */
+	uint32_t hist[STORE_HIST_BUCKETS];
 };
 
 struct store_op {
 	struct store_op *next; /* queue link, owned by the store */
 	enum store_op_kind kind;
+	char *text; /* owned, freed with the op; may be NULL */
 	union {
 		struct {
 			int64_t id; /* the run's start, Unix ms */
@@ -41,6 +72,29 @@ struct store_op {
 			int64_t seq;
 			int64_t t;
 		} selftest;
+		struct {
+			int64_t key;
+			char slug[128];
+			char type[16];
+			int64_t t;
+		} monitor;
+		struct {
+			int64_t monitor, t, latency_us;
+			int status, reason;
+		} result;
+		struct {
+			int64_t monitor, t;
+			int old, new_, reason;
+		} event;
+		struct {
+			int64_t monitor, since;
+			int status, failures, successes;
+		} state;
+		struct {
+			int64_t monitor, bucket; /* bucket start, Unix seconds */
+			int res;                 /* enum store_res */
+			struct store_rollup r;
+		} rollup;
 	} u;
 };
 
@@ -101,5 +155,77 @@ struct store_reader *store_reader_acquire(struct store *store);
 void store_reader_release(struct store *store, struct store_reader *r);
 /* Number of applied migrations as seen by a reader, or -1 (used by /health/ready). */
 int store_reader_schema_version(struct store_reader *r);
+
+/* Changes how long history is kept (the writer trims hourly). */
+void store_set_retention(struct store *store, const struct store_retention *ret);
+
+/* One stored check, as queries return it. */
+struct store_result_row {
+	int64_t t, latency_us;
+	int status, reason;
+	const char *message; /* valid during the callback; never NULL */
+};
+
+struct store_event_row {
+	int64_t id, t;
+	int old, new_, reason;
+	const char *message;
+};
+
+/* Row callbacks return 0 to go on, anything else to stop. */
+typedef int (*store_result_cb)(void *arg, const struct store_result_row *row);
+typedef int (*store_event_cb)(void *arg, const struct store_event_row *row);
+
+/*
+ * Calls CB for the results of monitor KEY with SINCE <= t < UNTIL (Unix ms),
+ * newest first, at most LIMIT (<= 10000). Unchanged messages are filled in
+ * from earlier rows. Returns the rows given, or -1 on a database error.
+ */
+int store_results_query(struct store_reader *r, int64_t key, int64_t since, int64_t until,
+                        int limit, store_result_cb cb, void *arg);
+/* State changes of KEY with t >= SINCE and (BEFORE_ID > 0) id < BEFORE_ID, newest first. */
+int store_events_query(struct store_reader *r, int64_t key, int64_t since, int64_t before_id,
+                       int limit, store_event_cb cb, void *arg);
+/*
+ * Sums the rollups of monitor KEY at resolution RES with bucket >= SINCE
+ * (Unix seconds) into OUT. Returns the buckets found, or -1.
+ */
+int store_rollup_sum(struct store_reader *r, int64_t key, enum store_res res, int64_t since,
+                     struct store_rollup *out);
+
+/* What the engine needs at start-up to carry on where it stopped. */
+struct store_boot_monitor {
+	int64_t key;
+	char *slug;
+	bool has_state;
+	int status, failures, successes;
+	int64_t since;
+	bool has_last; /* the last stored result */
+	int64_t last_t, last_latency_us;
+	int last_status, last_reason;
+	char *last_message;
+};
+
+struct store_boot_rollup {
+	int64_t key, bucket; /* Unix seconds */
+	int res;
+	uint32_t up, degraded, down, unknown;
+};
+
+struct store_boot {
+	struct store_boot_monitor *monitors;
+	size_t nmonitors;
+	int64_t max_key;
+	struct store_boot_rollup *rollups; /* hours since HOUR_SINCE and days since DAY_SINCE */
+	size_t nrollups;
+};
+
+/*
+ * Reads the boot data synchronously (call it before the loop runs). Returns
+ * 0, or -1 with a message in ERR.
+ */
+int store_boot_load(struct store *store, int64_t hour_since, int64_t day_since,
+                    struct store_boot *out, char *err, size_t errlen);
+void store_boot_free(struct store_boot *b);
 
 #endif

@@ -25,6 +25,16 @@ struct store_backend {
 	void *(*open_reader)(const char *path); /* NULL on failure (logged) */
 	void (*close_reader)(void *reader);
 	int (*reader_schema_version)(void *reader);
+	/* Queries on a reader connection (see store.h). */
+	int (*results)(void *conn, int64_t key, int64_t since, int64_t until, int limit,
+	               store_result_cb cb, void *arg);
+	int (*events)(void *conn, int64_t key, int64_t since, int64_t before_id, int limit,
+	              store_event_cb cb, void *arg);
+	int (*rollup_sum)(void *conn, int64_t key, int res, int64_t since,
+	                  struct store_rollup *out);
+	int (*boot)(void *conn, int64_t hour_since, int64_t day_since, struct store_boot *out);
+	/* Retention, on the writer connection: 1 more to do, 0 done, -1 error. */
+	int (*trim)(void *db, const struct store_retention *ret, int64_t now_ms, int64_t *cursor);
 };
 
 extern const struct store_backend store_sqlite_backend;
@@ -59,6 +69,9 @@ struct store {
 	atomic_int_fast64_t last_commit_ms, last_error_ms, last_commit_ns;
 	atomic_bool writer_ok;
 	int schema_version, migrations; /* set once at open */
+
+	pthread_mutex_t retention_lock; /* guards retention (set on reload) */
+	struct store_retention retention;
 };
 
 /* Writer thread body (writer.c). */

@@ -8,6 +8,8 @@
 #include "util/time.h"
 
 #define OPTIMIZE_EVERY_NS (3600 * NS_PER_SEC)
+#define TRIM_EVERY_NS     (3600 * NS_PER_SEC)
+#define TRIM_FIRST_NS     (60 * NS_PER_SEC) /* the first retention pass, after start-up */
 #define RETRY_MIN_NS      (100 * NS_PER_MS)
 #define RETRY_MAX_NS      (5 * NS_PER_SEC)
 #define STOP_ATTEMPTS     5 /* at shutdown, give a failing batch this many tries */
@@ -148,16 +150,39 @@ static void commit_batch(struct store *s, struct store_op *batch, size_t n)
 	atomic_fetch_add(&s->ops_written, n); /* last: readers wait on this one */
 }
 
+/* One slice of retention when it is due; returns when the next pass is due. */
+static int64_t trim_step(struct store *s, int64_t next_trim, int64_t *cursor, bool *trimming)
+{
+	struct store_retention ret;
+	int r;
+
+	if (!*trimming && time_mono_ns() < next_trim)
+		return next_trim;
+	*trimming = true;
+	pthread_mutex_lock(&s->retention_lock);
+	ret = s->retention;
+	pthread_mutex_unlock(&s->retention_lock);
+	r = s->be->trim(s->db, &ret, time_wall_ms(), cursor);
+	if (r == 1)
+		return next_trim; /* more slices after the next batch */
+	*trimming = false;
+	*cursor = 0;
+	return time_mono_ns() + TRIM_EVERY_NS;
+}
+
 void *store_writer_main(void *arg)
 {
 	struct store *s = arg;
 	int64_t next_optimize = time_mono_ns() + OPTIMIZE_EVERY_NS;
+	int64_t next_trim = time_mono_ns() + TRIM_FIRST_NS, cursor = 0;
+	bool trimming = false;
 	struct store_op *batch;
 	size_t n;
 
 	while ((batch = take_batch(s, &n)) != NULL) {
 		commit_batch(s, batch, n);
 		free_batch(batch);
+		next_trim = trim_step(s, next_trim, &cursor, &trimming);
 		if (time_mono_ns() >= next_optimize) {
 			s->be->optimize(s->db);
 			next_optimize = time_mono_ns() + OPTIMIZE_EVERY_NS;

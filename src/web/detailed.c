@@ -108,7 +108,7 @@ void handle_health_detailed(struct web_request *req, struct web_reply *rep)
 	json_object_set_new(doc, "application", application_part(req->web, s));
 	json_object_set(doc, "checks", checks);
 	json_decref(health);
-	reply_json(rep, 200, json_dumps(doc, JSON_COMPACT));
+	reply_json(rep, 200, json_dumps(doc, API_JSON_FLAGS));
 	rep->cache_control = "no-store";
 	json_decref(doc);
 }

@@ -9,6 +9,7 @@
 #include "engine/engine.h"
 #include "engine/snapshot.h"
 #include "host/procfs.h"
+#include "util/rcstr.h"
 #include "util/time.h"
 #include "version.h"
 #include "web/web_int.h"
@@ -110,6 +111,42 @@ static enum health_status disk_check(const struct snapshot *s, json_t *checks, c
 	                 "bytes", out, time);
 }
 
+/* Monitors marked critical: down fails /health, degraded or no data yet warns. */
+static enum health_status monitor_checks(const struct snapshot *s, json_t *checks)
+{
+	enum health_status worst_st = HEALTH_PASS, st;
+	char name[160], time[TIME_RFC3339_LEN];
+	size_t i;
+
+	for (i = 0; i < s->nmonitors; i++) {
+		const struct monitor_snap *m = &s->monitors[i];
+
+		if (!m->conf->critical)
+			continue;
+		switch (m->status) {
+		case STATUS_DOWN:
+			st = HEALTH_FAIL;
+			break;
+		case STATUS_DEGRADED:
+		case STATUS_UNKNOWN:
+			st = HEALTH_WARN;
+			break;
+		default:
+			st = HEALTH_PASS;
+			break;
+		}
+		snprintf(name, sizeof(name), "monitor:%s", m->conf->id);
+		time_format_rfc3339(m->last.t_ms ? m->last.t_ms : s->wall_ms, time, sizeof(time));
+		add_check(checks, name, "component", st,
+		          m->last.t_ms ? json_real((double)m->last.latency_ns / 1e6) : json_null(),
+		          "ms", m->status == STATUS_UP ? NULL : rcstr_str(m->message), time);
+		json_object_set_new(json_array_get(json_object_get(checks, name), 0), "componentId",
+		                    json_string(m->conf->id));
+		worst_st = worst(worst_st, st);
+	}
+	return worst_st;
+}
+
 json_t *health_document(const struct snapshot *s, int64_t beat_age_ns, enum health_status *out)
 {
 	json_t *doc = json_object(), *checks = json_object();
@@ -120,6 +157,7 @@ json_t *health_document(const struct snapshot *s, int64_t beat_age_ns, enum heal
 	st = worst(st, store_checks(s, checks, time));
 	st = worst(st, loop_check(s, beat_age_ns, checks, time));
 	st = worst(st, disk_check(s, checks, time));
+	st = worst(st, monitor_checks(s, checks));
 	json_object_set_new(doc, "status", json_string(status_names[st]));
 	json_object_set_new(doc, "version", json_string(VIGIL_VERSION_MAJOR_STR));
 	json_object_set_new(doc, "releaseId", json_string(VIGIL_VERSION));
@@ -135,7 +173,7 @@ static void render(const struct snapshot *s, int64_t beat_age_ns, struct snapsho
 	enum health_status st;
 	json_t *doc = health_document(s, beat_age_ns, &st);
 
-	b->data = json_dumps(doc, JSON_COMPACT);
+	b->data = json_dumps(doc, API_JSON_FLAGS);
 	b->len = strlen(b->data);
 	b->status = st == HEALTH_FAIL ? 503 : 200;
 	json_decref(doc);
@@ -174,7 +212,7 @@ static void simple_status(struct web_reply *rep, bool ok, const char *why)
 
 	if (!ok)
 		json_object_set_new(doc, "output", json_string(why));
-	reply_json(rep, ok ? 200 : 503, json_dumps(doc, JSON_COMPACT));
+	reply_json(rep, ok ? 200 : 503, json_dumps(doc, API_JSON_FLAGS));
 	rep->content_type = HEALTH_TYPE;
 	rep->cache_control = "no-store";
 	json_decref(doc);

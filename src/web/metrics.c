@@ -9,6 +9,7 @@
 #include "util/buf.h"
 #include "version.h"
 #include "web/prom.h"
+#include "web/prom_monitors.h"
 #include "web/web_int.h"
 
 #define PROM_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -57,6 +58,7 @@ static void render_snapshot(const struct snapshot *s, struct snapshot_body *b)
 	prom_family(&out, "vigil_loop_lag_seconds", "histogram",
 	            "Lateness of the event loop's heartbeat timer.");
 	prom_histogram(&out, "vigil_loop_lag_seconds", NULL, 0, &s->loop_lag);
+	prom_monitors_render(s, &out);
 	b->len = out.len;
 	b->data = buf_steal(&out);
 	b->status = 200;

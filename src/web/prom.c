@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "util/buf.h"
 
@@ -51,8 +52,15 @@ static void write_value(struct buf *out, double v)
 		P(buf_puts(out, v > 0 ? "+Inf" : "-Inf"));
 	else if (v == floor(v) && fabs(v) < 9e15)
 		P(buf_printf(out, "%.0f", v));
-	else
-		P(buf_printf(out, "%.17g", v));
+	else {
+		char tmp[32];
+
+		/* the shortest of %.15g and %.17g that reads back exactly */
+		snprintf(tmp, sizeof(tmp), "%.15g", v);
+		if (strtod(tmp, NULL) != v)
+			snprintf(tmp, sizeof(tmp), "%.17g", v);
+		P(buf_puts(out, tmp));
+	}
 }
 
 void prom_sample_v(struct buf *out, const char *name, const char *suffix, const char *const *labels,

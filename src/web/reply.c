@@ -30,7 +30,7 @@ void reply_json_error(struct web_reply *rep, int status, const char *code, const
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	root = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
-	text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+	text = root ? json_dumps(root, API_JSON_FLAGS) : NULL;
 	json_decref(root);
 	free(msg);
 	if (text == NULL) /* jansson rejects invalid UTF-8 in MSG */

@@ -2,6 +2,7 @@
 #ifndef VIGIL_WEB_INT_H
 #define VIGIL_WEB_INT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -14,6 +15,9 @@
 
 struct MHD_Daemon;
 struct snapshot;
+
+/* How API bodies are written: compact, reals with 10 significant digits. */
+#define API_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(10))
 
 struct web {
 	struct snapshot_box *box;
@@ -96,5 +100,10 @@ void handle_health_live(struct web_request *req, struct web_reply *rep);
 void handle_health_ready(struct web_request *req, struct web_reply *rep);
 void handle_health_detailed(struct web_request *req, struct web_reply *rep);
 void handle_metrics(struct web_request *req, struct web_reply *rep);
+void handle_monitors_list(struct web_request *req, struct web_reply *rep);
+void handle_monitor_get(struct web_request *req, struct web_reply *rep);
+void handle_monitor_results(struct web_request *req, struct web_reply *rep);
+void handle_monitor_uptime(struct web_request *req, struct web_reply *rep);
+void handle_monitor_events(struct web_request *req, struct web_reply *rep);
 
 #endif

@@ -32,7 +32,11 @@ static int teardown(void **state)
 
 static struct store *open_store(int64_t interval_ms)
 {
-	struct store_options opt = { path, interval_ms, 1000, 100000, 2 };
+	struct store_options opt = { .path = path,
+		                     .commit_interval = interval_ms,
+		                     .batch_size = 1000,
+		                     .queue_size = 100000,
+		                     .readers = 2 };
 	struct store *s = NULL;
 	char err[512];
 
@@ -135,7 +139,11 @@ static void test_group_commit(void **state)
 
 static void test_queue_full_drops(void **state)
 {
-	struct store_options opt = { path, 60000, 1000000, 100, 1 };
+	struct store_options opt = { .path = path,
+		                     .commit_interval = 60000,
+		                     .batch_size = 1000000,
+		                     .queue_size = 100,
+		                     .readers = 1 };
 	struct store *s = NULL;
 	struct store_stats st;
 	char err[256];
@@ -160,7 +168,11 @@ static void test_queue_full_drops(void **state)
 static void test_second_writer_refused(void **state)
 {
 	struct store *a = open_store(50), *b = NULL;
-	struct store_options opt = { path, 50, 100, 100, 1 };
+	struct store_options opt = { .path = path,
+		                     .commit_interval = 50,
+		                     .batch_size = 100,
+		                     .queue_size = 100,
+		                     .readers = 1 };
 	char err[512];
 
 	(void)state;
@@ -174,7 +186,11 @@ static void test_second_writer_refused(void **state)
 
 static void test_not_a_database(void **state)
 {
-	struct store_options opt = { path, 50, 100, 100, 1 };
+	struct store_options opt = { .path = path,
+		                     .commit_interval = 50,
+		                     .batch_size = 100,
+		                     .queue_size = 100,
+		                     .readers = 1 };
 	struct store *s = NULL;
 	char err[512];
 	FILE *f;
@@ -193,7 +209,11 @@ static void test_not_a_database(void **state)
 
 static void test_unwritable(void **state)
 {
-	struct store_options opt = { "/nonexistent-dir/v.db", 50, 100, 100, 1 };
+	struct store_options opt = { .path = "/nonexistent-dir/v.db",
+		                     .commit_interval = 50,
+		                     .batch_size = 100,
+		                     .queue_size = 100,
+		                     .readers = 1 };
 	struct store *s = NULL;
 	char err[512];
 
@@ -206,7 +226,11 @@ static void test_unwritable(void **state)
 static void test_newer_schema_refused(void **state)
 {
 	struct store *s = open_store(50);
-	struct store_options opt = { path, 50, 100, 100, 1 };
+	struct store_options opt = { .path = path,
+		                     .commit_interval = 50,
+		                     .batch_size = 100,
+		                     .queue_size = 100,
+		                     .readers = 1 };
 	sqlite3 *db;
 	char err[512];
 

@@ -58,7 +58,9 @@ static int setup(void **state)
 	                           "    - {name: o, token: " OPERATOR ", role: operator}\n"
 	                           "    - {name: a, token: " ADMIN ", role: admin}\n";
 	struct conf_diag d = { 0 };
-	struct store_options so = { NULL, 50, 100, 1000, 2 };
+	struct store_options so = {
+		.commit_interval = 50, .batch_size = 100, .queue_size = 1000, .readers = 2
+	};
 	struct engine_options eo = { 0 };
 	struct web_options wo = { 0 };
 	char err[256], path[128];
@@ -133,12 +135,20 @@ static void walk(const char *token, enum auth_role role)
 		const struct route *r = &web_routes[i];
 		struct fake f = { token, NULL };
 		struct web_reply rep;
-		char path[256], *brace;
+		char path[256];
+		const char *p;
+		size_t n = 0;
 		int status;
 
-		snprintf(path, sizeof(path), "%s", r->pattern);
-		while ((brace = strchr(path, '{')) != NULL) /* fill captures with a dummy value */
-			memmove(brace + 1, strchr(brace, '}') + 1, strlen(strchr(brace, '}')));
+		for (p = r->pattern; *p && n + 2 < sizeof(path); p++) {
+			if (*p == '{') { /* fill captures with a dummy value */
+				path[n++] = 'x';
+				p = strchr(p, '}');
+			} else {
+				path[n++] = *p;
+			}
+		}
+		path[n] = '\0';
 		status = call(r->method, path, &f, &rep);
 		if (r->role == ROLE_PUBLIC || (token != NULL && role >= r->role)) {
 			if (status == 401 || status == 403)

@@ -1,0 +1,182 @@
+/*
+ * One check of one monitor, from start to its single completion: retries at
+ * once, then the result is recorded: last result, history, state machine,
+ * store rows, an event and a log line when the status changes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "engine/engine_int.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/rcstr.h"
+#include "util/time.h"
+#include "util/xmalloc.h"
+
+static void check_done(struct probe_run *run);
+
+int probe_type_index(const struct probe_type *t)
+{
+	int i;
+
+	for (i = 0; probe_types[i] != NULL && i < SNAP_TYPES_MAX; i++)
+		if (probe_types[i] == t)
+			return i;
+	return 0;
+}
+
+void check_start(struct monitor *m)
+{
+	struct engine *e = m->engine;
+	struct check *c = xcalloc(1, sizeof(*c));
+
+	c->monitor = m;
+	c->config = conf_ref(e->config);
+	c->run.mon = m->conf;
+	c->run.env = &e->env;
+	c->run.done = check_done;
+	c->run.owner = c;
+	m->check = c;
+	e->checks_active++;
+	probe_run_start(&c->run);
+}
+
+static void submit(struct engine *e, struct store_op *op)
+{
+	(void)store_submit(e->store, op); /* a full queue is counted, logged and shown in /health */
+}
+
+void check_emit_rollup(void *arg, enum store_res res, int64_t bucket, const struct store_rollup *r)
+{
+	struct monitor *m = arg;
+	struct store_op *op = store_op_new(STORE_OP_ROLLUP);
+
+	op->u.rollup.monitor = m->key;
+	op->u.rollup.res = res;
+	op->u.rollup.bucket = bucket;
+	op->u.rollup.r = *r;
+	submit(m->engine, op);
+}
+
+static void store_result(struct monitor *m, const struct probe_result *r)
+{
+	struct store_op *op = store_op_new(STORE_OP_RESULT);
+	uint64_t h = strmap_hash(r->message);
+
+	op->u.result.monitor = m->key;
+	op->u.result.t = r->started_ms;
+	op->u.result.status = r->status;
+	op->u.result.latency_us = r->latency_ns / 1000;
+	op->u.result.reason = r->outcome;
+	if (h != m->stored_msg) { /* messages are stored only when they change */
+		op->text = xstrdup(r->message);
+		m->stored_msg = h;
+	}
+	submit(m->engine, op);
+}
+
+static void store_state(struct monitor *m)
+{
+	struct store_op *op = store_op_new(STORE_OP_STATE);
+
+	op->u.state.monitor = m->key;
+	op->u.state.status = m->st.status;
+	op->u.state.since = m->st.since_ms;
+	op->u.state.failures = m->st.failures;
+	op->u.state.successes = m->st.successes;
+	submit(m->engine, op);
+}
+
+static void store_event(struct monitor *m, enum status old, const struct probe_result *r)
+{
+	struct store_op *op = store_op_new(STORE_OP_EVENT);
+
+	op->u.event.monitor = m->key;
+	op->u.event.t = m->st.since_ms;
+	op->u.event.old = old;
+	op->u.event.new_ = m->st.status;
+	op->u.event.reason = r->outcome;
+	op->text = xstrdup(r->message);
+	submit(m->engine, op);
+	log_info("monitor %s: %s -> %s (%s: %s)", m->conf->id, status_str(old),
+	         status_str(m->st.status), probe_outcome_str(r->outcome), r->message);
+}
+
+static void keep_last(struct monitor *m, const struct probe_result *r)
+{
+	struct monitor_last *l = &m->last;
+
+	l->t_ms = r->started_ms;
+	l->latency_ns = r->latency_ns;
+	l->outcome = r->outcome;
+	l->status = r->status;
+	l->http_status = r->http_status;
+	l->cert_expiry = r->cert_expiry;
+	l->t_resolve = r->t_resolve;
+	l->t_connect = r->t_connect;
+	l->t_tls = r->t_tls;
+	l->t_processing = r->t_processing;
+	l->t_transfer = r->t_transfer;
+	l->attempts = r->attempts;
+	if (m->message == NULL || strcmp(m->message->s, r->message) != 0) {
+		rcstr_unref(m->message);
+		m->message = rcstr_new(r->message);
+	}
+}
+
+static void record(struct monitor *m, const struct probe_result *r)
+{
+	struct mstate before = m->st;
+	enum status old;
+	bool changed;
+
+	m->checks++;
+	keep_last(m, r);
+	history_add(&m->hist, r->started_ms, r->status, r->latency_ns / 1000, check_emit_rollup, m);
+	changed = state_apply(&m->st, r->status, (int)m->conf->failure_threshold,
+	                      (int)m->conf->success_threshold, time_wall_ms(), &old);
+	store_result(m, r);
+	if (memcmp(&before, &m->st, sizeof(before)) != 0)
+		store_state(m);
+	if (changed)
+		store_event(m, old, r);
+	engine_mark_dirty(m->engine);
+}
+
+static void check_free(struct check *c)
+{
+	struct monitor *m = c->monitor;
+	struct engine *e = m->engine;
+
+	probe_run_release(&c->run);
+	conf_unref(c->config);
+	free(c);
+	m->check = NULL;
+	e->checks_active--;
+}
+
+static void check_done(struct probe_run *run)
+{
+	struct check *c = run->owner;
+	struct monitor *m = c->monitor;
+	struct engine *e = m->engine;
+	struct probe_result *r = &run->result;
+
+	if (r->status == STATUS_DOWN && m->attempt <= run->mon->retries && !m->removed &&
+	    !e->closing) {
+		m->attempt++; /* retry at once, in the same slot of the window */
+		probe_run_release(run);
+		probe_run_start(run);
+		return;
+	}
+	r->attempts = m->attempt;
+	e->checks_total[probe_type_index(run->mon->probe)][r->outcome]++;
+	if (r->outcome != PROBE_CANCELLED && !m->removed)
+		record(m, r);
+	check_free(c);
+	sched_check_done(e);
+	if (m->removed)
+		engine_monitor_release(m);
+	engine_maybe_free(e);
+}
