@@ -271,9 +271,9 @@ static void storage_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 	if (s->url != NULL && conf_map_get(ctx->doc, node, "path") != NULL)
 		conf_error(ctx, node, "give either path or url, not both");
 	if (s->url != NULL)
-		conf_error(ctx, conf_map_get(ctx->doc, node, "url"),
-		           "the PostgreSQL backend is not part of this build; use storage.path "
-		           "(SQLite)");
+		conf_error_key(ctx, node, "url",
+		               "the PostgreSQL backend is not part of this build; use storage.path "
+		               "(SQLite)");
 	if (s->path != NULL && *s->path == '\0')
 		conf_error(ctx, node, "path is empty");
 }
@@ -351,10 +351,10 @@ static void token_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 	struct conf_token *t = obj;
 
 	if (t->token != NULL && strlen(t->token) < TOKEN_MIN_LEN)
-		conf_error(ctx, conf_map_get(ctx->doc, node, "token"),
-		           "token is too short (%d characters at least; \"openssl rand -hex 32\" "
-		           "makes a good one)",
-		           TOKEN_MIN_LEN);
+		conf_error_key(ctx, node, "token",
+		               "too short (%d characters at least; \"openssl rand -hex 32\" "
+		               "makes a good one)",
+		               TOKEN_MIN_LEN);
 	if (t->token != NULL)
 		sha256(t->token, strlen(t->token), t->digest);
 }

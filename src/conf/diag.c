@@ -50,6 +50,21 @@ void conf_error(struct conf_ctx *ctx, const yaml_node_t *node, const char *fmt, 
 	free(msg);
 }
 
+void conf_error_key(struct conf_ctx *ctx, yaml_node_t *map, const char *key, const char *fmt, ...)
+{
+	yaml_node_t *at = conf_map_get(ctx->doc, map, key);
+	size_t saved = conf_path_push(ctx, key);
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	conf_error(ctx, at ? at : map, "%s", msg);
+	free(msg);
+	conf_path_pop(ctx, saved);
+}
+
 size_t conf_path_push(struct conf_ctx *ctx, const char *key)
 {
 	size_t saved = ctx->pathlen;

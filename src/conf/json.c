@@ -1,11 +1,13 @@
 /* The config as JSON (for the API), generated from the key tables, secrets masked. */
 #include <jansson.h>
+#include <stdlib.h>
 
 #include "conf/conf.h"
 #include "conf/value.h"
 #include "probe/probe.h"
 #include "util/buf.h"
 #include "util/secret.h"
+#include "util/url.h"
 
 #define FIELD(obj, key) ((const char *)(obj) + (key)->offset)
 
@@ -21,6 +23,13 @@ static json_t *value_json(const struct conf_key *k, const void *f)
 
 	switch (k->type) {
 	case CONF_STRING:
+		if (*(char *const *)f != NULL && (k->flags & CONF_URL)) {
+			char *shown = url_redact(*(char *const *)f, url_secret_params, NULL);
+			json_t *j = json_string(shown);
+
+			free(shown);
+			return j;
+		}
 		return str_or_null(*(char *const *)f);
 	case CONF_SECRET:
 		return *(char *const *)f ? json_string(SECRET_MASK) : json_null();

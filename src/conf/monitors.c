@@ -96,14 +96,14 @@ static void monitor_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 	char id[MONITOR_ID_MAX];
 
 	if (m->name != NULL && monitor_slug(m->name, id, sizeof(id)) == 0)
-		conf_error(ctx, conf_map_get(ctx->doc, node, "name"),
-		           "\"%s\" has no letter or digit to make an id from", m->name);
+		conf_error_key(ctx, node, "name",
+		               "\"%s\" has no letter or digit to make an id from", m->name);
 	else if (m->name != NULL)
 		m->id = xstrdup(id);
 	if (m->timeout > m->interval)
-		conf_error(ctx, conf_map_get(ctx->doc, node, "timeout"),
-		           "timeout (%lld ms) is longer than interval (%lld ms)",
-		           (long long)m->timeout, (long long)m->interval);
+		conf_error_key(ctx, node, "timeout",
+		               "%lld ms is longer than the interval (%lld ms)",
+		               (long long)m->timeout, (long long)m->interval);
 	if (m->probe == NULL)
 		return;
 	m->ncond = parse_conditions(ctx, node, "conditions", &m->conditions, m->probe->placeholders,

@@ -8,6 +8,7 @@
 #include "conf/value.h"
 #include "util/buf.h"
 #include "util/secret.h"
+#include "util/url.h"
 
 #define FIELD(obj, key) ((const char *)(obj) + (key)->offset)
 
@@ -40,10 +41,16 @@ static void print_scalar(const struct conf_key *k, const void *f, struct buf *ou
 
 	switch (k->type) {
 	case CONF_STRING:
-		if (*(char *const *)f == NULL)
+		if (*(char *const *)f == NULL) {
 			P(buf_puts(out, "null"));
-		else
+		} else if (k->flags & CONF_URL) {
+			char *shown = url_redact(*(char *const *)f, url_secret_params, NULL);
+
+			conf_print_string(out, shown);
+			free(shown);
+		} else {
 			conf_print_string(out, *(char *const *)f);
+		}
 		break;
 	case CONF_SECRET:
 		P(buf_puts(out, *(char *const *)f ? "\"" SECRET_MASK "\"" : "null"));

@@ -32,6 +32,7 @@ enum conf_type {
 
 #define CONF_REQUIRED 0x1u /* absent or null is an error */
 #define CONF_RESTART  0x2u /* a change needs a restart; reload keeps the old value */
+#define CONF_URL      0x4u /* a URL: shown with its credentials as <secret> */
 
 struct conf_ctx;
 
@@ -98,6 +99,12 @@ struct conf_ctx {
 /* Records an error located at NODE ("file:line:col: path: message"). */
 void conf_error(struct conf_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+/*
+ * Records an error about key KEY of mapping MAP: located at the key's value
+ * (or at MAP when absent), with KEY appended to the path.
+ */
+void conf_error_key(struct conf_ctx *ctx, yaml_node_t *map, const char *key, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 /* Records an error with no location ("file: message"). */
 void conf_diag_add(struct conf_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void conf_diag_free(struct conf_diag *d);

@@ -236,6 +236,7 @@ static void literal(struct operand *o, const char *s, size_t len)
 
 	o->kind = OPD_LITERAL;
 	o->lit_str = xstrndup(s, len);
+	/* Every literal keeps its text: compared with a string, it is that text. */
 	o->lit.type = COND_STRING;
 	o->lit.str = o->lit_str;
 	o->lit.len = len;
@@ -379,6 +380,8 @@ int condition_parse(const char *text, const char *const *placeholders, struct co
 	if (strlen(text) > COND_MAX_TEXT)
 		return fail(&p, text, "longer than %d characters", COND_MAX_TEXT);
 	op = find_operator(text, &cmp, &oplen);
+	if (op == NULL && strchr(text, '[') != NULL && strchr(strchr(text, '['), ']') == NULL)
+		return fail(&p, strchr(text, '['), "unterminated placeholder (missing \"]\")");
 	if (op == NULL)
 		return fail(
 		        &p, text + strlen(text),
@@ -500,6 +503,8 @@ static void resolve(const struct operand *o, struct cond_eval *ev, struct resolv
 		else
 			r->v.num = r->missing || r->v.type != COND_STRING ? 0 : (double)r->v.len;
 		r->v.type = COND_NUMBER;
+		r->v.str = NULL;
+		r->v.len = 0;
 		r->missing = false;
 		return;
 	default:
@@ -523,9 +528,13 @@ static bool to_number(const struct cond_value *v, double *out)
 	return *end == '\0' && isfinite(*out);
 }
 
-/* Writes V as text (numbers exactly, durations with units). */
+/* Writes V as text (numbers exactly, durations with units; literals as written). */
 static void to_text(const struct cond_value *v, char *out, size_t size)
 {
+	if (v->str != NULL && v->type != COND_STRING) {
+		snprintf(out, size, "%.*s", (int)(v->len < size ? v->len : size - 1), v->str);
+		return;
+	}
 	switch (v->type) {
 	case COND_NULL:
 		snprintf(out, size, "null");

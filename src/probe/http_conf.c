@@ -121,8 +121,7 @@ static void auth_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 	if (a->basic != NULL && a->bearer != NULL)
 		conf_error(ctx, node, "give either basic or bearer, not both");
 	if (a->basic != NULL && strchr(a->basic, ':') == NULL)
-		conf_error(ctx, conf_map_get(ctx->doc, node, "basic"),
-		           "basic is \"user:password\" (no colon found)");
+		conf_error_key(ctx, node, "basic", "expected \"user:password\" (no colon found)");
 }
 
 static const struct conf_key auth_keys[] = {
@@ -202,11 +201,10 @@ static void http_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 	if (c->url == NULL)
 		return; /* reported as a missing required key */
 	if (c->body != NULL && (c->method == HTTP_GET || c->method == HTTP_HEAD))
-		conf_error(ctx, conf_map_get(ctx->doc, node, "body"),
-		           "a body needs a method that sends one (POST, PUT, PATCH, DELETE)");
+		conf_error_key(ctx, node, "body",
+		               "a body needs a method that sends one (POST, PUT, PATCH, DELETE)");
 	if (c->tls_ca != NULL && access(c->tls_ca, R_OK) != 0)
-		conf_error(ctx, conf_map_get(ctx->doc, node, "tls_ca"), "cannot read \"%s\"",
-		           c->tls_ca);
+		conf_error_key(ctx, node, "tls_ca", "cannot read \"%s\"", c->tls_ca);
 	build_expected(c);
 	build_headers(c);
 	c->display_url = url_redact(c->url, url_secret_params, NULL);
@@ -226,7 +224,7 @@ static const struct conf_key http_keys[] = {
 	{ .name = "url",
 	  .type = CONF_STRING,
 	  .offset = offsetof(struct http_conf, url),
-	  .flags = CONF_REQUIRED,
+	  .flags = CONF_REQUIRED | CONF_URL,
 	  .parse = check_url,
 	  .help = "http:// or https:// URL to request; credentials in it are treated as secrets" },
 	{ .name = "method",

@@ -296,10 +296,9 @@ static void tcp_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 	struct tcp_conf *c = obj;
 
 	if (c->expect != NULL && *c->expect == '\0')
-		conf_error(ctx, conf_map_get(ctx->doc, node, "expect"), "expect is empty");
+		conf_error_key(ctx, node, "expect", "is empty");
 	if (c->expect != NULL && strlen(c->expect) > TCP_READ_MAX / 2)
-		conf_error(ctx, conf_map_get(ctx->doc, node, "expect"),
-		           "expect is longer than %d bytes", TCP_READ_MAX / 2);
+		conf_error_key(ctx, node, "expect", "longer than %d bytes", TCP_READ_MAX / 2);
 }
 
 static const struct conf_key tcp_keys[] = {

@@ -316,7 +316,7 @@ static void test_tokens(void **state)
 	expect_error("auth:\n  tokens:\n    - {name: a}\n",
 	             "t.yaml:3:7: auth.tokens[0]: missing required key \"token\"");
 	expect_error("auth:\n  tokens:\n    - {name: a, token: short}\n",
-	             "t.yaml:3:24: auth.tokens[0]: token is too short (16 characters at least; "
+	             "t.yaml:3:24: auth.tokens[0].token: too short (16 characters at least; "
 	             "\"openssl rand -hex 32\" makes a good one)");
 	expect_error(
 	        "auth:\n  tokens:\n    - {name: a, token: " TOKEN_A ", role: public}\n",
@@ -342,9 +342,10 @@ static void test_storage(void **state)
 {
 	(void)state;
 	expect_error("storage:\n  path: \"\"\n", "t.yaml:2:3: storage: path is empty");
-	expect_error("storage:\n  url: postgres://x/y\n",
-	             "t.yaml:2:8: storage: the PostgreSQL backend is not part of this build; use "
-	             "storage.path (SQLite)");
+	expect_error(
+	        "storage:\n  url: postgres://x/y\n",
+	        "t.yaml:2:8: storage.url: the PostgreSQL backend is not part of this build; use "
+	        "storage.path (SQLite)");
 }
 
 static void test_print_masks_secrets(void **state)
