@@ -134,6 +134,7 @@ static void record(struct monitor *m, const struct probe_result *r)
 	m->checks++;
 	keep_last(m, r);
 	history_add(&m->hist, r->started_ms, r->status, r->latency_ns / 1000, check_emit_rollup, m);
+	engine_monitor_uptime(m, r->started_ms);
 	changed = state_apply(&m->st, r->status, (int)m->conf->failure_threshold,
 	                      (int)m->conf->success_threshold, time_wall_ms(), &old);
 	store_result(m, r);

@@ -69,7 +69,7 @@ static void publish_monitors(struct engine *e, struct snapshot *s)
 		ms->running = m->check != NULL;
 		ms->next_ms = now_ms + (m->due_ns - now_ns) / NS_PER_MS;
 		for (w = 0; w < HISTORY_WINDOWS; w++)
-			ms->uptime[w] = history_uptime(&m->hist, (enum history_window)w, now_ms);
+			ms->uptime[w] = m->uptime[w];
 	}
 	s->sched.in_flight = e->in_flight;
 	s->sched.queued = e->queued;

@@ -92,6 +92,7 @@ int engine_monitors_start(struct engine *e, const struct store_boot *boot);
 void engine_monitors_apply(struct engine *e); /* after e->config changed */
 void engine_monitors_close(struct engine *e);
 void engine_monitor_release(struct monitor *m); /* frees a removed monitor once idle */
+void engine_monitor_uptime(struct monitor *m, int64_t now_ms); /* refreshes m->uptime */
 
 /* scheduler.c */
 void sched_monitor_start(struct monitor *m); /* (re)computes the phase and arms the timer */

@@ -50,9 +50,10 @@ struct monitor {
 	struct rcstr *message; /* the last message, shared with snapshots */
 	uint64_t stored_msg;   /* hash of the message last written to the store */
 	struct history hist;
-	struct check *check; /* the run in flight, or NULL */
-	int attempt;         /* of the run in flight, from 1 */
-	bool queued;         /* waiting for a slot in the in-flight window */
+	double uptime[HISTORY_WINDOWS]; /* from hist, refreshed on results and by the sweep */
+	struct check *check;            /* the run in flight, or NULL */
+	int attempt;                    /* of the run in flight, from 1 */
+	bool queued;                    /* waiting for a slot in the in-flight window */
 	struct monitor *qnext;
 	bool removed;   /* gone from the config: freed once idle and closed */
 	int64_t checks; /* results since the daemon started */

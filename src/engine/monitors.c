@@ -117,6 +117,15 @@ static void apply_boot_rollups(struct engine *e, const struct store_boot *boot)
 	free(byk);
 }
 
+void engine_monitor_uptime(struct monitor *m, int64_t now_ms)
+{
+	int w;
+
+	for (w = 0; w < HISTORY_WINDOWS; w++)
+		m->uptime[w] = history_uptime(&m->hist, (enum history_window)w, now_ms);
+}
+
+/* Closes finished minute buckets and lets uptime windows slide. */
 static void on_sweep(uv_timer_t *t)
 {
 	struct engine *e = t->data;
@@ -127,7 +136,9 @@ static void on_sweep(uv_timer_t *t)
 		struct monitor *m = e->monitors[i];
 
 		history_flush(&m->hist, now, 0, check_emit_rollup, m);
+		engine_monitor_uptime(m, now);
 	}
+	engine_mark_dirty(e);
 }
 
 int engine_monitors_start(struct engine *e, const struct store_boot *boot)
@@ -155,6 +166,8 @@ int engine_monitors_start(struct engine *e, const struct store_boot *boot)
 	}
 	if (boot != NULL)
 		apply_boot_rollups(e, boot);
+	for (i = 0; i < e->nmonitors; i++)
+		engine_monitor_uptime(e->monitors[i], time_wall_ms());
 	for (i = 0; i < e->nmonitors; i++)
 		sched_monitor_start(e->monitors[i]);
 	uv_timer_init(e->loop, &e->sweep);
@@ -205,6 +218,7 @@ void engine_monitors_apply(struct engine *e)
 			m->conf = mc;
 		} else {
 			m = monitor_new(e, mc);
+			engine_monitor_uptime(m, time_wall_ms());
 			sched_monitor_start(m);
 			added++;
 		}

@@ -17,7 +17,9 @@ static void arm(struct monitor *m)
 
 	if (delay < 0)
 		delay = 0;
-	uv_timer_start(&m->timer, on_due, (uint64_t)((delay + NS_PER_MS - 1) / NS_PER_MS), 0);
+	/* Round down: libuv counts whole milliseconds, and firing up to 1 ms early
+	 * costs nothing (the next slot is computed from due_ns) while late adds lag. */
+	uv_timer_start(&m->timer, on_due, (uint64_t)(delay / NS_PER_MS), 0);
 }
 
 /* Moves due_ns to the next slot of the schedule that is still ahead. */

@@ -14,7 +14,11 @@ struct curl_uv {
 	int open; /* handles not yet closed: the timer and every socket poll */
 	int closing;
 	struct curl_sock *socks; /* watched sockets, to close whatever curl leaves */
+	CURL **pool;             /* idle easy handles, reset */
+	size_t npool;
 };
+
+#define EASY_POOL_MAX 1024
 
 struct curl_sock {
 	uv_poll_t poll;
@@ -218,11 +222,34 @@ int curl_uv_running(const struct curl_uv *cu)
 	return cu->running;
 }
 
+CURL *curl_uv_easy_get(struct curl_uv *cu)
+{
+	if (cu->npool > 0)
+		return cu->pool[--cu->npool];
+	return curl_easy_init();
+}
+
+void curl_uv_easy_put(struct curl_uv *cu, CURL *easy)
+{
+	if (cu->closing || cu->npool == EASY_POOL_MAX) {
+		curl_easy_cleanup(easy);
+		return;
+	}
+	curl_easy_reset(easy);
+	if (cu->pool == NULL)
+		cu->pool = xcalloc(EASY_POOL_MAX, sizeof(*cu->pool));
+	cu->pool[cu->npool++] = easy;
+}
+
 void curl_uv_close(struct curl_uv *cu)
 {
 	if (cu == NULL || cu->closing)
 		return;
 	cu->closing = 1;
+	while (cu->npool > 0)
+		curl_easy_cleanup(cu->pool[--cu->npool]);
+	free(cu->pool);
+	cu->pool = NULL;
 	/* Cached connections are closed here; curl may call socket_cb to unwatch them. */
 	curl_multi_cleanup(cu->multi);
 	cu->multi = NULL;

@@ -28,4 +28,13 @@ void curl_uv_remove(struct curl_uv *cu, CURL *easy);
 /* Transfers in progress. */
 int curl_uv_running(const struct curl_uv *cu);
 
+/*
+ * An easy handle from the pool (reset to defaults), or a new one; NULL when
+ * libcurl cannot make one. Reusing handles keeps their buffers: a check then
+ * costs far fewer allocations.
+ */
+CURL *curl_uv_easy_get(struct curl_uv *cu);
+/* Gives EASY (not in the multi any more) back to the pool, or frees it. */
+void curl_uv_easy_put(struct curl_uv *cu, CURL *easy);
+
 #endif

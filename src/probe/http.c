@@ -212,7 +212,7 @@ static void http_end(struct http_run *h)
 {
 	struct probe_run *run = h->run;
 
-	curl_easy_cleanup(h->easy);
+	curl_uv_easy_put(run->env->curl, h->easy);
 	free(h);
 	run->priv = NULL;
 	probe_run_finish(run);
@@ -295,7 +295,7 @@ static int http_start(struct probe_run *run)
 
 	h->run = run;
 	h->conf = run->mon->probe_conf;
-	h->easy = curl_easy_init();
+	h->easy = curl_uv_easy_get(run->env->curl);
 	if (h->easy == NULL) {
 		free(h);
 		probe_result_set(&run->result, PROBE_INTERNAL_ERROR, "cannot create a transfer");
@@ -303,7 +303,7 @@ static int http_start(struct probe_run *run)
 	}
 	set_options(h);
 	if (curl_uv_add(run->env->curl, h->easy, on_done, h) < 0) {
-		curl_easy_cleanup(h->easy);
+		curl_uv_easy_put(run->env->curl, h->easy);
 		free(h);
 		probe_result_set(&run->result, PROBE_INTERNAL_ERROR, "cannot start the transfer");
 		return -1;
