@@ -184,7 +184,7 @@ static int run(int argc, char **argv)
 	size_t i;
 
 	if (p != 0)
-		return p > 0 ? CLI_OK : CLI_USAGE;
+		return p == 1 ? CLI_OK : CLI_USAGE; /* 1: --help was printed */
 	if (o.target != NULL) {
 		cfg = oneshot_config(o.target, o.timeout);
 	} else {

@@ -86,7 +86,7 @@ static int run(int argc, char **argv)
 
 	p = parse(argc, argv, &target, &timeout, &interval);
 	if (p != 0)
-		return p > 0 ? CLI_OK : CLI_USAGE;
+		return p == 1 ? CLI_OK : CLI_USAGE; /* 1: --help was printed */
 	while ((left = start + timeout - time_mono_ns() / NS_PER_MS) > 0) {
 		struct probe_result r;
 		bool healthy;

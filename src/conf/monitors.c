@@ -100,6 +100,8 @@ static void monitor_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 		               "\"%s\" has no letter or digit to make an id from", m->name);
 	else if (m->name != NULL)
 		m->id = xstrdup(id);
+	if (m->timeout > m->interval && conf_map_get(ctx->doc, node, "timeout") == NULL)
+		m->timeout = m->interval; /* the default timeout never exceeds the interval */
 	if (m->timeout > m->interval)
 		conf_error_key(ctx, node, "timeout",
 		               "%lld ms is longer than the interval (%lld ms)",
@@ -183,7 +185,8 @@ static const struct conf_key monitor_keys[] = {
 	  .offset = offsetof(struct monitor_conf, timeout),
 	  .min = 10,
 	  .max = SEC(3600),
-	  .help = "time a check may take (at most the interval)" },
+	  .help = "time a check may take (at most the interval; default 10s or the interval if "
+	          "shorter)" },
 	{ .name = "retries",
 	  .type = CONF_INT,
 	  .offset = offsetof(struct monitor_conf, retries),

@@ -102,8 +102,13 @@ static void on_poll(uv_poll_t *p, int status, int events)
 	struct curl_sock *s = (struct curl_sock *)p;
 	int flags = 0;
 
+	/*
+	 * On an error (a reset, say) let curl read and write: the system call
+	 * then tells it what happened, where CURL_CSELECT_ERR would only give
+	 * "select/poll returned error".
+	 */
 	if (status < 0)
-		flags = CURL_CSELECT_ERR;
+		flags = CURL_CSELECT_IN | CURL_CSELECT_OUT;
 	if (events & UV_READABLE)
 		flags |= CURL_CSELECT_IN;
 	if (events & UV_WRITABLE)

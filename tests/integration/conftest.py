@@ -161,3 +161,29 @@ def daemon(tmp_path):
         if sanitizer_report(d.log()):
             problems.append(f'sanitizer report in {d.log_path}:\n{d.log()[-6000:]}')
     assert not problems, '\n'.join(problems)
+
+
+@pytest.fixture(scope='session')
+def targets(tmp_path_factory):
+    """The misbehaving-target servers (targets.py), shared by the whole session."""
+    from targets import Targets
+    t = Targets(tmp_path_factory.mktemp('targets'))
+    t.start()
+    yield t
+    t.stop()
+
+
+def api(d, path, token, **kw):
+    """GET an API path of daemon D with TOKEN; returns the decoded JSON (asserting 200)."""
+    r = d.get(path, headers={'Authorization': f'Bearer {token}'}, **kw)
+    assert r.status_code == 200, f'{path}: {r.status_code} {r.text}'
+    return r.json()
+
+
+def monitor_yaml(name, **keys):
+    """One monitors list item as YAML (values JSON-encoded, which YAML reads)."""
+    import json
+    lines = [f'  - name: {json.dumps(name)}']
+    for k, v in keys.items():
+        lines.append(f'    {k}: {json.dumps(v)}')
+    return '\n'.join(lines) + '\n'
