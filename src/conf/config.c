@@ -6,6 +6,7 @@
 #include "conf/conf.h"
 #include "conf/conf_int.h"
 #include "conf/yaml.h"
+#include "probe/probe.h"
 #include "util/buf.h"
 #include "util/secret.h"
 #include "util/xmalloc.h"
@@ -67,6 +68,24 @@ const struct conf_spec conf_root_spec = {
 	.keys = root_keys,
 };
 
+/* Applies security.secret_params to every monitor's URLs. */
+static void secure_monitors(struct vigil_config *cfg)
+{
+	const struct conf_strlist *extra = &cfg->security.secret_params;
+	const char **list = xcalloc(extra->n + 1, sizeof(*list));
+	size_t i;
+
+	for (i = 0; i < extra->n; i++)
+		list[i] = extra->v[i];
+	for (i = 0; i < cfg->monitors.n; i++) {
+		const struct monitor_conf *m = &cfg->monitors.v[i];
+
+		if (m->probe != NULL && m->probe->secure != NULL && m->probe_conf != NULL)
+			m->probe->secure(m->probe_conf, list, cfg->secrets);
+	}
+	free(list);
+}
+
 static void conf_free_all(struct vigil_config *cfg)
 {
 	conf_free(&conf_root_spec, cfg);
@@ -103,6 +122,7 @@ struct vigil_config *conf_load_string(const char *name, const char *text, size_t
 		conf_decode(&ctx, root, &conf_root_spec, cfg);
 	yaml_document_delete(&doc);
 	conf_env_overrides(cfg, diag);
+	secure_monitors(cfg);
 	if (diag->n > before) {
 		conf_free_all(cfg);
 		return NULL;

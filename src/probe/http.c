@@ -408,4 +408,5 @@ const struct probe_type probe_http = {
 	.cancel = http_cancel,
 	.get = http_get,
 	.judge = http_judge,
+	.secure = http_secure,
 };

@@ -8,6 +8,7 @@
 #include "conf/schema.h"
 
 struct curl_slist;
+struct secret_set;
 
 enum http_method {
 	HTTP_GET,
@@ -51,5 +52,7 @@ extern const struct conf_spec http_conf_spec;
 extern const struct probe_type probe_http;
 
 bool http_status_expected(const struct http_conf *c, int status);
+/* The probe type's secure hook (see struct probe_type). */
+void http_secure(void *probe_conf, const char *const *extra, struct secret_set *secrets);
 
 #endif

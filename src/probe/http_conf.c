@@ -289,6 +289,17 @@ static const struct conf_key http_keys[] = {
 	{ 0 },
 };
 
+void http_secure(void *probe_conf, const char *const *extra, struct secret_set *secrets)
+{
+	struct http_conf *c = probe_conf;
+
+	if (c->url == NULL)
+		return;
+	url_add_secrets(c->url, extra, secrets);
+	free(c->display_url);
+	c->display_url = url_redact(c->url, url_secret_params, extra);
+}
+
 const struct conf_spec http_conf_spec = {
 	.name = "http",
 	.size = sizeof(struct http_conf),

@@ -92,6 +92,7 @@ void probe_result_set(struct probe_result *r, enum probe_outcome o, const char *
         __attribute__((format(printf, 3, 4)));
 
 struct monitor_conf;
+struct secret_set;
 struct probe_run;
 struct curl_uv;
 
@@ -132,6 +133,12 @@ struct probe_type {
 	 * of its own, like expect_status); may change the outcome. NULL: none.
 	 */
 	void (*judge)(const struct monitor_conf *mon, struct probe_result *r);
+	/*
+	 * Once the whole config is decoded: registers the values of the extra
+	 * secret query parameters EXTRA (security.secret_params) found in the
+	 * type's URLs into SECRETS and masks them in what it displays. NULL: none.
+	 */
+	void (*secure)(void *probe_conf, const char *const *extra, struct secret_set *secrets);
 };
 
 /* One run of one monitor. Owned by whoever started it. */

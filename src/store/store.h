@@ -26,6 +26,7 @@ struct store_options {
 	int64_t queue_size;      /* ops queued before store_submit refuses */
 	int readers;             /* read-only connections in the pool */
 	struct store_retention retention;
+	int64_t first_trim_ms; /* first retention pass after start; 0: the default (60 s) */
 };
 
 enum store_op_kind {

@@ -174,7 +174,10 @@ void *store_writer_main(void *arg)
 {
 	struct store *s = arg;
 	int64_t next_optimize = time_mono_ns() + OPTIMIZE_EVERY_NS;
-	int64_t next_trim = time_mono_ns() + TRIM_FIRST_NS, cursor = 0;
+	int64_t next_trim = time_mono_ns() + (s->opt.first_trim_ms > 0
+	                                              ? s->opt.first_trim_ms * NS_PER_MS
+	                                              : TRIM_FIRST_NS),
+	        cursor = 0;
 	bool trimming = false;
 	struct store_op *batch;
 	size_t n;

@@ -189,6 +189,27 @@ static void test_secrets_masked(void **state)
 	conf_unref(cfg);
 }
 
+static void test_extra_secret_params(void **state)
+{
+	static const char yaml[] =
+	        "security:\n  secret_params: [session]\n"
+	        "monitors:\n  - {name: a, type: http, url: \"http://h/?session=zz-9&x=1\"}\n";
+	struct conf_diag d = { 0 };
+	struct vigil_config *cfg = load(yaml, &d);
+	const struct http_conf *h;
+	size_t len;
+	char *out;
+
+	(void)state;
+	assert_non_null(cfg);
+	h = cfg->monitors.v[0].probe_conf;
+	assert_string_equal(h->display_url, "http://h/?session=<secret>&x=1");
+	out = secret_scrub(cfg->secrets, "log zz-9", 8, &len);
+	assert_string_equal(out, "log <secret>");
+	free(out);
+	conf_unref(cfg);
+}
+
 static void test_fingerprint(void **state)
 {
 	struct conf_diag d = { 0 };
@@ -213,7 +234,7 @@ int main(void)
 		cmocka_unit_test(test_slug),        cmocka_unit_test(test_defaults_and_types),
 		cmocka_unit_test(test_errors),      cmocka_unit_test(test_condition_errors),
 		cmocka_unit_test(test_http_keys),   cmocka_unit_test(test_secrets_masked),
-		cmocka_unit_test(test_fingerprint),
+		cmocka_unit_test(test_fingerprint), cmocka_unit_test(test_extra_secret_params),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -247,6 +247,66 @@ static void test_newer_schema_refused(void **state)
 	unlink(path);
 }
 
+static void submit_result(struct store *s, int64_t key, int64_t t)
+{
+	struct store_op *op = store_op_new(STORE_OP_RESULT);
+
+	op->u.result.monitor = key;
+	op->u.result.t = t;
+	op->u.result.status = 1;
+	assert_int_equal(store_submit(s, op), 0);
+}
+
+static void test_retention(void **state)
+{
+	struct store_options opt = { .path = path,
+		                     .commit_interval = 20,
+		                     .batch_size = 1000,
+		                     .queue_size = 10000,
+		                     .readers = 1,
+		                     .retention = { 3600000, 3600000, 86400000 },
+		                     .first_trim_ms = 300 };
+	struct store *s = NULL;
+	struct store_op *op;
+	char err[256];
+	int64_t now = time_wall_ms(), deadline;
+	struct store_stats st;
+
+	(void)state;
+	assert_int_equal(store_open(&opt, &s, err, sizeof(err)), 0);
+	op = store_op_new(STORE_OP_MONITOR);
+	op->u.monitor.key = 7;
+	snprintf(op->u.monitor.slug, sizeof(op->u.monitor.slug), "seven");
+	snprintf(op->u.monitor.type, sizeof(op->u.monitor.type), "tcp");
+	assert_int_equal(store_submit(s, op), 0);
+	submit_result(s, 7, now - 2 * 3600000); /* older than raw retention */
+	submit_result(s, 7, now - 60000);
+	op = store_op_new(STORE_OP_ROLLUP);
+	op->u.rollup.monitor = 7;
+	op->u.rollup.res = STORE_RES_MINUTE;
+	op->u.rollup.bucket = (now - 3 * 3600000) / 1000;
+	op->u.rollup.r.up = 1;
+	op->u.rollup.r.lat_min = op->u.rollup.r.lat_max = -1;
+	assert_int_equal(store_submit(s, op), 0);
+	deadline = time_mono_ns() + 10 * NS_PER_SEC;
+	do {
+		store_stats_read(s, &st);
+	} while (st.ops_written < 4 && time_mono_ns() < deadline);
+	/* the first pass runs 300 ms after start; any later batch gives it a turn */
+	while (count("SELECT count(*) FROM rollups WHERE res = 0") != 0 &&
+	       time_mono_ns() < deadline) {
+		submit_result(s, 7, time_wall_ms());
+		store_flush(s);
+		usleep(50000);
+	}
+	assert_int_equal(count("SELECT count(*) FROM rollups WHERE res = 0"), 0);
+	assert_int_equal(count("SELECT count(*) FROM results WHERE t < (strftime('%s','now') - "
+	                       "3600) * 1000"),
+	                 0);
+	assert_true(count("SELECT count(*) FROM results") >= 1); /* the recent one stays */
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +319,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
