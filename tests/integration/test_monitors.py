@@ -267,3 +267,21 @@ def test_tls_expiry_recorded(daemon, targets):
     text = d.get('/metrics').text
     exp = re.search(r'^probe_ssl_earliest_cert_expiry\{monitor="TLS"\} (\d+)', text, re.M)
     assert exp and abs(int(exp.group(1)) - int(targets.tls_valid_not_after)) < 2
+
+
+def test_fresh_connections_unless_keepalive(daemon, targets):
+    # a condition that never holds puts the server's connection id in every message
+    spy = ['[HEADER].X-Conn-Id == never']
+    d = daemon(config(
+        monitor_yaml('Fresh', type='http', url=targets.http + '/keepalive', interval='200ms',
+                     conditions=spy),
+        monitor_yaml('Reused', type='http', url=targets.http + '/keepalive', interval='200ms',
+                     conditions=spy, keepalive=True)))
+
+    def conn_ids(mid):
+        rows = api(d, f'/api/v1/monitors/{mid}/results?limit=5', TOKEN)['results']
+        return [re.search(r'\((\d+)\)', r['message']).group(1) for r in rows]
+    wait_for(lambda: len(conn_ids('fresh')) == 5 and len(conn_ids('reused')) == 5,
+             what='five stored results each')
+    assert len(set(conn_ids('fresh'))) == 5   # a new connection every check
+    assert len(set(conn_ids('reused'))) == 1  # one connection, kept
