@@ -69,6 +69,30 @@ struct conf_log {
 	int format; /* enum log_format */
 };
 
+struct conf_host_group {
+	char *name;
+	char *match; /* extended regex on the command line */
+};
+
+struct conf_threshold {
+	double warning, critical;
+};
+
+struct conf_host_thresholds {
+	struct conf_threshold cpu, memory, disk, load;
+	double hysteresis; /* percent of a threshold to fall below to leave its level */
+};
+
+struct conf_host {
+	bool enabled;
+	int64_t interval; /* ms */
+	char *proc_root, *sys_root;
+	struct conf_strlist filesystems; /* mountpoints; empty: every real one */
+	bool loopback;
+	struct conf_list processes; /* of struct conf_host_group */
+	struct conf_host_thresholds thresholds;
+};
+
 struct conf_scheduler {
 	int64_t max_in_flight; /* checks running at once; more wait their turn */
 };
@@ -85,6 +109,7 @@ struct vigil_config {
 	struct conf_auth auth;
 	struct conf_log log;
 	struct conf_scheduler scheduler;
+	struct conf_host host;
 	struct conf_security security;
 	struct conf_monitors monitors;
 	struct secret_set *secrets; /* every secret value, for scrubbing */

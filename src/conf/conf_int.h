@@ -9,6 +9,7 @@ extern const struct conf_spec conf_storage_spec;
 extern const struct conf_spec conf_auth_spec;
 extern const struct conf_spec conf_log_spec;
 extern const struct conf_spec conf_scheduler_spec;
+extern const struct conf_spec conf_host_spec;
 extern const struct conf_spec conf_security_spec;
 
 /* Applies VIGIL_LISTEN, VIGIL_STORAGE, VIGIL_LOG_LEVEL, VIGIL_LOG_FORMAT. */

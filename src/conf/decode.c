@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,25 @@ static int decode_number(struct conf_ctx *ctx, yaml_node_t *node, const struct c
 	return r < 0 ? -1 : check_bounds(ctx, node, key, *out);
 }
 
+static int decode_float(struct conf_ctx *ctx, yaml_node_t *node, const struct conf_key *key,
+                        const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || !isfinite(v)) {
+		conf_error(ctx, node, "\"%s\" is not a number", ctx->raw);
+		return -1;
+	}
+	if ((key->fmin != 0 || key->fmax != 0) && (v < key->fmin || v > key->fmax)) {
+		conf_error(ctx, node, "%s is out of range (%g..%g)", ctx->raw, key->fmin,
+		           key->fmax);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 static int decode_enum(struct conf_ctx *ctx, yaml_node_t *node, const struct conf_key *key,
                        const char *s, int *out)
 {
@@ -292,6 +312,7 @@ static int decode_scalar(struct conf_ctx *ctx, yaml_node_t *node, const struct c
                          void *field)
 {
 	const char *what = key->type == CONF_BOOL       ? "true or false"
+	                   : key->type == CONF_FLOAT    ? "a number"
 	                   : key->type == CONF_INT      ? "an integer"
 	                   : key->type == CONF_DURATION ? "a duration"
 	                   : key->type == CONF_SIZE     ? "a size"
@@ -316,6 +337,9 @@ static int decode_scalar(struct conf_ctx *ctx, yaml_node_t *node, const struct c
 		break;
 	case CONF_ENUM:
 		r = decode_enum(ctx, node, key, s, field);
+		break;
+	case CONF_FLOAT:
+		r = decode_float(ctx, node, key, s, field);
 		break;
 	default:
 		r = decode_number(ctx, node, key, s, field);

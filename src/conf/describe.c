@@ -24,6 +24,11 @@ static void type_name(const struct conf_key *k, struct buf *out)
 	case CONF_BOOL:
 		P(buf_puts(out, "boolean"));
 		return;
+	case CONF_FLOAT:
+		P(buf_puts(out, "number"));
+		if (k->fmin != 0 || k->fmax != 0)
+			P(buf_printf(out, ", %g..%g", k->fmin, k->fmax));
+		return;
 	case CONF_ENUM:
 		P(buf_puts(out, "one of "));
 		for (i = 0; k->names[i] != NULL; i++)
@@ -97,6 +102,8 @@ static void default_value(const struct conf_key *k, const void *obj, struct buf 
 }
 
 static void describe_spec(const struct conf_spec *spec, const char *prefix, struct buf *out);
+static void describe_obj(const struct conf_spec *spec, const void *obj, const char *prefix,
+                         struct buf *out);
 
 /* The common monitor keys, then each type's keys. */
 static void describe_monitors(const char *path, struct buf *out)
@@ -114,12 +121,12 @@ static void describe_monitors(const char *path, struct buf *out)
 	free(item);
 }
 
-static void describe_spec(const struct conf_spec *spec, const char *prefix, struct buf *out)
+/* Describes SPEC's keys with the defaults found in OBJ (already initialized). */
+static void describe_obj(const struct conf_spec *spec, const void *obj, const char *prefix,
+                         struct buf *out)
 {
 	const struct conf_key *k;
-	void *obj = xcalloc(1, spec->size);
 
-	conf_init(spec, obj);
 	for (k = spec->keys; k->name != NULL; k++) {
 		char *path = xasprintf("%s%s%s", prefix, *prefix ? "." : "", k->name);
 
@@ -132,7 +139,7 @@ static void describe_spec(const struct conf_spec *spec, const char *prefix, stru
 		             : k->flags & CONF_RESTART ? " (needs a restart to change)"
 		                                       : ""));
 		if (k->type == CONF_SECTION) {
-			describe_spec(k->spec, path, out);
+			describe_obj(k->spec, (const char *)obj + k->offset, path, out);
 		} else if (k->type == CONF_CUSTOM && k->spec == &conf_monitor_spec) {
 			describe_monitors(path, out);
 		} else if (k->type == CONF_LIST) {
@@ -143,6 +150,15 @@ static void describe_spec(const struct conf_spec *spec, const char *prefix, stru
 		}
 		free(path);
 	}
+}
+
+/* Describes SPEC with the defaults of a fresh object. */
+static void describe_spec(const struct conf_spec *spec, const char *prefix, struct buf *out)
+{
+	void *obj = xcalloc(1, spec->size);
+
+	conf_init(spec, obj);
+	describe_obj(spec, obj, prefix, out);
 	conf_free(spec, obj);
 	free(obj);
 }

@@ -81,8 +81,19 @@ static void override_log(struct vigil_config *cfg, struct conf_diag *diag)
 	}
 }
 
+static void override_proc_root(struct vigil_config *cfg)
+{
+	const char *v = env_value("VIGIL_PROC_ROOT");
+
+	if (v == NULL)
+		return;
+	free(cfg->host.proc_root);
+	cfg->host.proc_root = xstrdup(v);
+}
+
 void conf_env_overrides(struct vigil_config *cfg, struct conf_diag *diag)
 {
+	override_proc_root(cfg);
 	override_listen(cfg, diag);
 	override_storage(cfg, diag);
 	override_log(cfg, diag);

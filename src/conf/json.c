@@ -37,6 +37,8 @@ static json_t *value_json(const struct conf_key *k, const void *f)
 		return json_boolean(*(const bool *)f);
 	case CONF_INT:
 		return json_integer(*(const int64_t *)f);
+	case CONF_FLOAT:
+		return json_real(*(const double *)f);
 	case CONF_DURATION:
 		conf_duration_format(*(const int64_t *)f, tmp, sizeof(tmp));
 		return json_string(tmp);

@@ -61,6 +61,9 @@ static void print_scalar(const struct conf_key *k, const void *f, struct buf *ou
 	case CONF_INT:
 		P(buf_printf(out, "%lld", (long long)*(const int64_t *)f));
 		break;
+	case CONF_FLOAT:
+		P(buf_printf(out, "%g", *(const double *)f));
+		break;
 	case CONF_DURATION:
 		conf_duration_format(*(const int64_t *)f, tmp, sizeof(tmp));
 		P(buf_puts(out, tmp));

@@ -20,6 +20,7 @@ enum conf_type {
 	CONF_SECRET,   /* char *, registered as a secret; KEY_file: PATH is accepted too */
 	CONF_BOOL,     /* bool */
 	CONF_INT,      /* int64_t within [min, max] */
+	CONF_FLOAT,    /* double within [fmin, fmax] */
 	CONF_DURATION, /* int64_t milliseconds within [min, max] */
 	CONF_SIZE,     /* int64_t bytes within [min, max] */
 	CONF_ENUM,     /* int: index into names */
@@ -43,6 +44,7 @@ struct conf_key {
 	unsigned flags;
 	const struct conf_spec *spec; /* CONF_SECTION, CONF_LIST */
 	int64_t min, max;             /* numeric bounds; both 0 means no bounds */
+	double fmin, fmax;            /* CONF_FLOAT bounds; both 0 means no bounds */
 	const char *const *names;     /* CONF_ENUM: NULL-terminated */
 	/*
 	 * CONF_CUSTOM: decodes NODE into FIELD. Other types: an extra check run

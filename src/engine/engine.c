@@ -5,6 +5,7 @@
 
 #include "conf/conf.h"
 #include "engine/engine_int.h"
+#include "host/view.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/rcstr.h"
@@ -15,8 +16,9 @@
 void engine_maybe_free(struct engine *e)
 {
 	if (!e->closing || e->open_handles > 0 || e->sysinfo_busy || e->reload_busy ||
-	    e->monitors_open > 0 || e->checks_active > 0)
+	    e->monitors_open > 0 || e->checks_active > 0 || e->host != NULL)
 		return;
+	host_view_unref(e->host_view);
 	conf_unref(e->config);
 	free(e->config_path);
 	free(e);
@@ -97,6 +99,7 @@ static void engine_publish(struct engine *e)
 	s->disk = e->sys.disk;
 	s->system = e->sys.system;
 	publish_monitors(e, s);
+	s->host = host_view_ref(e->host_view);
 	snapshot_box_publish(e->box, s);
 	e->dirty = false;
 	e->published_ns = time_mono_ns();
@@ -175,7 +178,7 @@ int engine_start(const struct engine_options *opt, struct engine **out)
 		return r;
 	}
 	submit_run(e, STORE_OP_RUN_START);
-	if (engine_monitors_start(e, opt->boot) < 0) {
+	if (engine_monitors_start(e, opt->boot) < 0 || engine_host_start(e, opt->boot) < 0) {
 		engine_close(e);
 		return UV_ENOMEM;
 	}
@@ -200,6 +203,7 @@ void engine_close(struct engine *e)
 		return;
 	e->closing = true;
 	engine_monitors_close(e); /* cancels runs, writes the open minute buckets */
+	engine_host_close(e);
 	submit_run(e, STORE_OP_RUN_STOP);
 	engine_publish(e); /* not ready any more: load balancers drain us */
 	for (i = 0; i < sizeof(handles) / sizeof(handles[0]); i++)

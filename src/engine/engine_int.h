@@ -85,7 +85,15 @@ struct engine {
 	struct histogram sched_lag;
 	uint64_t skipped; /* slots missed because the previous run was still going */
 	uint64_t checks_total[SNAP_TYPES_MAX][PROBE_OUTCOME_COUNT];
+
+	/* host metrics (host.c) */
+	struct engine_host *host;    /* NULL when off or closed */
+	struct host_view *host_view; /* the latest, published with snapshots */
 };
+
+/* host.c */
+int engine_host_start(struct engine *e, const struct store_boot *boot);
+void engine_host_close(struct engine *e); /* frees itself once idle */
 
 /* monitors.c */
 int engine_monitors_start(struct engine *e, const struct store_boot *boot);

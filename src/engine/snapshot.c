@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "host/view.h"
 #include "util/rcstr.h"
 #include "util/sha256.h"
 #include "util/xmalloc.h"
@@ -36,6 +37,7 @@ void snapshot_unref(struct snapshot *s)
 		free(s->bodies[i].data);
 	for (i = 0; i < (int)s->nmonitors; i++)
 		rcstr_unref(s->monitors[i].message);
+	host_view_unref(s->host);
 	free(s->monitors);
 	pthread_mutex_destroy(&s->render_lock);
 	conf_unref(s->config);

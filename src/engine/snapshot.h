@@ -20,6 +20,7 @@
 #include "util/histogram.h"
 
 struct vigil_config;
+struct host_view;
 
 #define SNAP_TYPES_MAX 16 /* probe types counted in checks_total */
 
@@ -86,6 +87,7 @@ struct snapshot {
 	struct monitor_snap *monitors; /* in config order */
 	size_t nmonitors;
 	struct sched_snap sched;
+	struct host_view *host; /* a reference; NULL before the first sample or when off */
 
 	pthread_mutex_t render_lock; /* guards bodies */
 	struct snapshot_body bodies[SNAP_SLOTS];

@@ -358,5 +358,6 @@ const struct store_backend store_sqlite_backend = {
 	.events = sq_events,
 	.rollup_sum = sq_rollup_sum,
 	.boot = sq_boot,
+	.host_query = sq_host_query,
 	.trim = sq_trim,
 };

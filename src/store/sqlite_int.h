@@ -31,6 +31,8 @@ int sq_events(void *conn, int64_t key, int64_t since, int64_t before_id, int lim
               store_event_cb cb, void *arg);
 int sq_rollup_sum(void *conn, int64_t key, int res, int64_t since, struct store_rollup *out);
 int sq_boot(void *conn, int64_t hour_since, int64_t day_since, struct store_boot *out);
+int sq_host_query(void *conn, const char *name, int res, int64_t since, int64_t until,
+                  store_host_cb cb, void *arg);
 
 /* sqlite_retention.c: trims a slice of monitors; returns 1 while more remain, 0 done, -1 error. */
 int sq_trim(void *p, const struct store_retention *ret, int64_t now_ms, int64_t *cursor);

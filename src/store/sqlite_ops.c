@@ -33,6 +33,13 @@ static const char *const op_sql[STORE_OP_KINDS] = {
 	        " lat_max = max(coalesce(lat_max, excluded.lat_max), coalesce(excluded.lat_max, "
 	        "lat_max)),"
 	        " hist = vigil_hist_merge(hist, excluded.hist)",
+	[STORE_OP_HOST_SERIES] = "INSERT OR IGNORE INTO host_series(key, name) VALUES (?1, ?2)",
+	[STORE_OP_HOST_ROLLUP] =
+	        "INSERT INTO host_rollups(series, res, bucket, min, max, sum, count)"
+	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(series, res, bucket) DO UPDATE "
+	        "SET"
+	        " min = min(min, excluded.min), max = max(max, excluded.max),"
+	        " sum = sum + excluded.sum, count = count + excluded.count",
 };
 
 void sq_hist_encode(const uint32_t hist[STORE_HIST_BUCKETS], unsigned char *out)
@@ -179,6 +186,19 @@ static void bind_op(sqlite3_stmt *st, const struct store_op *op)
 		break;
 	case STORE_OP_ROLLUP:
 		bind_rollup(st, op);
+		break;
+	case STORE_OP_HOST_SERIES:
+		sqlite3_bind_int64(st, 1, u->host_series.key);
+		bind_text(st, 2, op->text);
+		break;
+	case STORE_OP_HOST_ROLLUP:
+		sqlite3_bind_int64(st, 1, u->host_rollup.series);
+		sqlite3_bind_int(st, 2, u->host_rollup.res);
+		sqlite3_bind_int64(st, 3, u->host_rollup.bucket);
+		sqlite3_bind_double(st, 4, u->host_rollup.min);
+		sqlite3_bind_double(st, 5, u->host_rollup.max);
+		sqlite3_bind_double(st, 6, u->host_rollup.sum);
+		sqlite3_bind_int64(st, 7, u->host_rollup.count);
 		break;
 	default:
 		break;

@@ -251,11 +251,63 @@ static int boot_rollups(sqlite3 *db, int64_t hour_since, int64_t day_since, stru
 	return 0;
 }
 
+static int boot_series(sqlite3 *db, struct store_boot *out)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT key, name FROM host_series", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct store_boot_series *s;
+
+		out->series = xgrow(out->series, &cap, out->nseries + 1, sizeof(*s));
+		s = &out->series[out->nseries++];
+		s->key = sqlite3_column_int64(st, 0);
+		s->name = xstrdup((const char *)sqlite3_column_text(st, 1));
+		if (s->key > out->max_series)
+			out->max_series = s->key;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int sq_boot(void *conn, int64_t hour_since, int64_t day_since, struct store_boot *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (boot_monitors(conn, out) < 0 || boot_last(conn, out) < 0 ||
-	    boot_rollups(conn, hour_since, day_since, out) < 0)
+	    boot_rollups(conn, hour_since, day_since, out) < 0 || boot_series(conn, out) < 0)
 		return -1;
 	return 0;
+}
+
+int sq_host_query(void *conn, const char *name, int res, int64_t since, int64_t until,
+                  store_host_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(conn,
+	                       "SELECT r.bucket, r.min, r.max, r.sum, r.count FROM host_rollups r"
+	                       " JOIN host_series s ON s.key = r.series WHERE s.name = ?1 AND"
+	                       " r.res = ?2 AND r.bucket >= ?3 AND r.bucket < ?4 ORDER BY r.bucket",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, res);
+	sqlite3_bind_int64(st, 3, since);
+	sqlite3_bind_int64(st, 4, until);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct store_host_row row = { sqlite3_column_int64(st, 0),
+			                      sqlite3_column_double(st, 1),
+			                      sqlite3_column_double(st, 2),
+			                      sqlite3_column_double(st, 3),
+			                      (uint32_t)sqlite3_column_int64(st, 4) };
+
+		n++;
+		if (cb(arg, &row) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return n;
 }

@@ -1,4 +1,6 @@
 /* Retention for SQLite: old results and rollups go in small slices, space comes back. */
+#include <stdio.h>
+
 #include "store/sqlite_int.h"
 #include "util/log.h"
 
@@ -22,6 +24,28 @@ static int trim_monitor(sqlite3 *db, sqlite3_stmt *const st[3], int64_t key,
 		rc = sqlite3_step(st[i]);
 		sqlite3_reset(st[i]);
 		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+/* Host rollups are few: one statement per resolution. */
+static int trim_host(struct sq *q, const struct store_retention *ret, int64_t now_ms)
+{
+	char sql[160];
+
+	if (ret->minute > 0) {
+		snprintf(sql, sizeof(sql),
+		         "DELETE FROM host_rollups WHERE res = 0 AND bucket < %lld",
+		         (long long)((now_ms - ret->minute) / 1000));
+		if (sq_exec(q->db, sql) != SQLITE_OK)
+			return -1;
+	}
+	if (ret->hour > 0) {
+		snprintf(sql, sizeof(sql),
+		         "DELETE FROM host_rollups WHERE res = 1 AND bucket < %lld",
+		         (long long)((now_ms - ret->hour) / 1000));
+		if (sq_exec(q->db, sql) != SQLITE_OK)
 			return -1;
 	}
 	return 0;
@@ -60,6 +84,11 @@ int sq_trim(void *p, const struct store_retention *ret, int64_t now_ms, int64_t 
 	}
 	if (sq_exec(q->db, "COMMIT") != SQLITE_OK) {
 		sq_exec(q->db, "ROLLBACK");
+		goto out;
+	}
+	if (n < TRIM_SLICE && trim_host(q, ret, now_ms) < 0) {
+		sqlite3_finalize(keys);
+		keys = NULL;
 		goto out;
 	}
 	if (n < TRIM_SLICE) {

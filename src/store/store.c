@@ -274,6 +274,12 @@ int store_boot_load(struct store *s, int64_t hour_since, int64_t day_since, stru
 	return rc;
 }
 
+int store_host_query(struct store_reader *r, const char *name, enum store_res res, int64_t since,
+                     int64_t until, store_host_cb cb, void *arg)
+{
+	return r->be->host_query(r->conn, name, (int)res, since, until, cb, arg);
+}
+
 void store_boot_free(struct store_boot *b)
 {
 	size_t i;
@@ -282,6 +288,9 @@ void store_boot_free(struct store_boot *b)
 		free(b->monitors[i].slug);
 		free(b->monitors[i].last_message);
 	}
+	for (i = 0; i < b->nseries; i++)
+		free(b->series[i].name);
+	free(b->series);
 	free(b->monitors);
 	free(b->rollups);
 	memset(b, 0, sizeof(*b));

@@ -30,15 +30,17 @@ struct store_options {
 };
 
 enum store_op_kind {
-	STORE_OP_RUN_START, /* a daemon run began: run.id, run.t, run.version */
-	STORE_OP_RUN_SEEN,  /* the run is alive at run.t */
-	STORE_OP_RUN_STOP,  /* the run stopped cleanly at run.t */
-	STORE_OP_SELFTEST,  /* test load: selftest.seq (only with VIGIL_TEST_STORE_LOAD) */
-	STORE_OP_MONITOR,   /* register a monitor key: monitor.*, text = name */
-	STORE_OP_RESULT,    /* one check: result.*, text = message or NULL when unchanged */
-	STORE_OP_EVENT,     /* a state change: event.*, text = message */
-	STORE_OP_STATE,     /* the state machine of a monitor: state.* */
-	STORE_OP_ROLLUP,    /* add a closed bucket into rollups: rollup.* */
+	STORE_OP_RUN_START,   /* a daemon run began: run.id, run.t, run.version */
+	STORE_OP_RUN_SEEN,    /* the run is alive at run.t */
+	STORE_OP_RUN_STOP,    /* the run stopped cleanly at run.t */
+	STORE_OP_SELFTEST,    /* test load: selftest.seq (only with VIGIL_TEST_STORE_LOAD) */
+	STORE_OP_MONITOR,     /* register a monitor key: monitor.*, text = name */
+	STORE_OP_RESULT,      /* one check: result.*, text = message or NULL when unchanged */
+	STORE_OP_EVENT,       /* a state change: event.*, text = message */
+	STORE_OP_STATE,       /* the state machine of a monitor: state.* */
+	STORE_OP_ROLLUP,      /* add a closed bucket into rollups: rollup.* */
+	STORE_OP_HOST_SERIES, /* register a host series key: host_series.key, text = name */
+	STORE_OP_HOST_ROLLUP, /* add a closed bucket into host_rollups: host_rollup.* */
 	STORE_OP_KINDS
 };
 
@@ -96,6 +98,15 @@ struct store_op {
 			int res;                 /* enum store_res */
 			struct store_rollup r;
 		} rollup;
+		struct {
+			int64_t key;
+		} host_series;
+		struct {
+			int64_t series, bucket;
+			int res;
+			double min, max, sum;
+			uint32_t count;
+		} host_rollup;
 	} u;
 };
 
@@ -157,6 +168,23 @@ void store_reader_release(struct store *store, struct store_reader *r);
 /* Number of applied migrations as seen by a reader, or -1 (used by /health/ready). */
 int store_reader_schema_version(struct store_reader *r);
 
+/* One bucket of a host series. */
+struct store_host_row {
+	int64_t bucket; /* Unix seconds */
+	double min, max, sum;
+	uint32_t count;
+};
+
+typedef int (*store_host_cb)(void *arg, const struct store_host_row *row);
+
+/*
+ * Calls CB for the host_rollups of series NAME at RES with SINCE <= bucket <
+ * UNTIL (Unix seconds), oldest first. Returns the rows, 0 for an unknown
+ * series, or -1 on a database error.
+ */
+int store_host_query(struct store_reader *r, const char *name, enum store_res res, int64_t since,
+                     int64_t until, store_host_cb cb, void *arg);
+
 /* Changes how long history is kept (the writer trims hourly). */
 void store_set_retention(struct store *store, const struct store_retention *ret);
 
@@ -213,10 +241,18 @@ struct store_boot_rollup {
 	uint32_t up, degraded, down, unknown;
 };
 
+struct store_boot_series {
+	int64_t key;
+	char *name;
+};
+
 struct store_boot {
 	struct store_boot_monitor *monitors;
 	size_t nmonitors;
 	int64_t max_key;
+	struct store_boot_series *series; /* host metric series */
+	size_t nseries;
+	int64_t max_series;
 	struct store_boot_rollup *rollups; /* hours since HOUR_SINCE and days since DAY_SINCE */
 	size_t nrollups;
 };

@@ -33,6 +33,8 @@ struct store_backend {
 	int (*rollup_sum)(void *conn, int64_t key, int res, int64_t since,
 	                  struct store_rollup *out);
 	int (*boot)(void *conn, int64_t hour_since, int64_t day_since, struct store_boot *out);
+	int (*host_query)(void *conn, const char *name, int res, int64_t since, int64_t until,
+	                  store_host_cb cb, void *arg);
 	/* Retention, on the writer connection: 1 more to do, 0 done, -1 error. */
 	int (*trim)(void *db, const struct store_retention *ret, int64_t now_ms, int64_t *cursor);
 };

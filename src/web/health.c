@@ -9,6 +9,7 @@
 #include "engine/engine.h"
 #include "engine/snapshot.h"
 #include "host/procfs.h"
+#include "host/view.h"
 #include "util/rcstr.h"
 #include "util/time.h"
 #include "version.h"
@@ -147,6 +148,30 @@ static enum health_status monitor_checks(const struct snapshot *s, json_t *check
 	return worst_st;
 }
 
+/* The host's components (host:cpu, host:memory, host:load, host:disk:<mountpoint>). */
+static enum health_status host_checks(const struct snapshot *s, json_t *checks)
+{
+	const struct host_view *v = s->host;
+	enum health_status worst_st = HEALTH_PASS;
+	char time[TIME_RFC3339_LEN];
+	size_t i;
+
+	if (v == NULL)
+		return HEALTH_PASS;
+	time_format_rfc3339(v->sample.wall_ms, time, sizeof(time));
+	for (i = 0; i < v->ncomps; i++) {
+		const struct host_component *c = &v->comps[i];
+		enum health_status st = c->level == HOST_CRIT   ? HEALTH_FAIL
+		                        : c->level == HOST_WARN ? HEALTH_WARN
+		                                                : HEALTH_PASS;
+
+		add_check(checks, c->name, "system", st, json_real(c->value), c->unit,
+		          st == HEALTH_PASS ? NULL : c->output, time);
+		worst_st = worst(worst_st, st);
+	}
+	return worst_st;
+}
+
 json_t *health_document(const struct snapshot *s, int64_t beat_age_ns, enum health_status *out)
 {
 	json_t *doc = json_object(), *checks = json_object();
@@ -158,6 +183,7 @@ json_t *health_document(const struct snapshot *s, int64_t beat_age_ns, enum heal
 	st = worst(st, loop_check(s, beat_age_ns, checks, time));
 	st = worst(st, disk_check(s, checks, time));
 	st = worst(st, monitor_checks(s, checks));
+	st = worst(st, host_checks(s, checks));
 	json_object_set_new(doc, "status", json_string(status_names[st]));
 	json_object_set_new(doc, "version", json_string(VIGIL_VERSION_MAJOR_STR));
 	json_object_set_new(doc, "releaseId", json_string(VIGIL_VERSION));

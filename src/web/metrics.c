@@ -9,6 +9,7 @@
 #include "util/buf.h"
 #include "version.h"
 #include "web/prom.h"
+#include "web/prom_host.h"
 #include "web/prom_monitors.h"
 #include "web/web_int.h"
 
@@ -59,6 +60,7 @@ static void render_snapshot(const struct snapshot *s, struct snapshot_body *b)
 	            "Lateness of the event loop's heartbeat timer.");
 	prom_histogram(&out, "vigil_loop_lag_seconds", NULL, 0, &s->loop_lag);
 	prom_monitors_render(s, &out);
+	prom_host_render(s->host, &out);
 	b->len = out.len;
 	b->data = buf_steal(&out);
 	b->status = 200;

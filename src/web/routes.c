@@ -23,6 +23,10 @@ const struct route web_routes[] = {
 	  "Uptime, counts and latency avg/p50/p95/p99 over a window (24h, 7d, 30d, 90d)" },
 	{ "GET", "/api/v1/monitors/{id}/events", ROLE_VIEWER, handle_monitor_events,
 	  "State changes, newest first (since, limit)" },
+	{ "GET", "/api/v1/host", ROLE_VIEWER, handle_host,
+	  "This machine now: CPU, memory, swap, load, filesystems, disks, network, processes" },
+	{ "GET", "/api/v1/host/series", ROLE_VIEWER, handle_host_series,
+	  "A host metric over time (metric, since, until, step); without metric, the list" },
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

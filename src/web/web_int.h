@@ -105,5 +105,7 @@ void handle_monitor_get(struct web_request *req, struct web_reply *rep);
 void handle_monitor_results(struct web_request *req, struct web_reply *rep);
 void handle_monitor_uptime(struct web_request *req, struct web_reply *rep);
 void handle_monitor_events(struct web_request *req, struct web_reply *rep);
+void handle_host(struct web_request *req, struct web_reply *rep);
+void handle_host_series(struct web_request *req, struct web_reply *rep);
 
 #endif

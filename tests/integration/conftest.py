@@ -7,6 +7,7 @@ that caused it.
 """
 import os
 import pathlib
+import re
 import signal
 import socket
 import subprocess
@@ -187,3 +188,17 @@ def monitor_yaml(name, **keys):
     for k, v in keys.items():
         lines.append(f'    {k}: {json.dumps(v)}')
     return '\n'.join(lines) + '\n'
+
+
+def promtool_check(text):
+    """Asserts `promtool check metrics` accepts TEXT. Its only complaint may be the
+    camelCase of node_memory_* names, which are node_exporter's own (kept for dashboards)."""
+    p = subprocess.run(['promtool', 'check', 'metrics'], input=text, capture_output=True,
+                       text=True)
+    if p.returncode == 0:
+        return
+    assert p.returncode == 3, f'promtool failed to parse ({p.returncode}):\n{p.stdout}{p.stderr}'
+    problems = [line for line in (p.stdout + p.stderr).splitlines() if line.strip()]
+    unexpected = [line for line in problems if not re.match(
+        r'^node_memory_\w+ metric names should be written in .snake_case. not .camelCase.$', line)]
+    assert not unexpected, '\n'.join(unexpected)

@@ -6,7 +6,6 @@ import sqlite3
 import subprocess
 import time
 
-import requests
 
 from conftest import Daemon, run_cli, vigil_bin, wait_for
 

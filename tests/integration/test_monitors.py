@@ -1,10 +1,8 @@
 """Monitors end to end: API, conditions, state, critical components, reload, restart, metrics."""
 import re
 import signal
-import subprocess
-import time
 
-from conftest import api, monitor_yaml, wait_for
+from conftest import api, monitor_yaml, promtool_check, wait_for
 
 TOKEN = 'monitors-test-token-0123456789'
 AUTH = f'auth:\n  tokens:\n    - {{name: t, token: {TOKEN}}}\n'
@@ -244,8 +242,7 @@ def test_metrics_with_hostile_names(daemon, targets):
     wait_for(lambda: all(m['last_result'] for m in api(d, '/api/v1/monitors', TOKEN)['monitors']),
              what='every monitor to have a result')
     text = d.get('/metrics').text
-    p = subprocess.run(['promtool', 'check', 'metrics'], input=text, capture_output=True, text=True)
-    assert p.returncode == 0, p.stdout + p.stderr
+    promtool_check(text)
     assert 'probe_success{monitor="quote \\" and \\\\ backslash"} 1' in text
     assert 'probe_success{monitor="new\\nline"} 1' in text
     for name in ('probe_duration_seconds', 'probe_http_status_code', 'vigil_monitor_status',

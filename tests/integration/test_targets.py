@@ -1,6 +1,5 @@
 """Self-test of targets.py, so a broken test server is not mistaken for a Vigil bug."""
 import socket
-import ssl
 import time
 
 import pytest
