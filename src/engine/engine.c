@@ -32,9 +32,22 @@ void engine_on_close(uv_handle_t *h)
 	engine_maybe_free(e);
 }
 
+/*
+ * The snapshot is republished at most every PUBLISH_MS after a change and
+ * every REPUBLISH_MS regardless: an idle daemon wakes for it once a second,
+ * not ten times.
+ */
+static void on_publish(uv_timer_t *t);
+
 void engine_mark_dirty(struct engine *e)
 {
+	int64_t wait_ms;
+
+	if (e->dirty || e->closing || e->publish.data != e)
+		return;
 	e->dirty = true;
+	wait_ms = (e->published_ns + PUBLISH_MS * NS_PER_MS - time_mono_ns()) / NS_PER_MS;
+	uv_timer_start(&e->publish, on_publish, wait_ms > 0 ? (uint64_t)wait_ms : 0, 0);
 }
 
 static void lag_max(const struct engine *e, int64_t *max)
@@ -109,10 +122,12 @@ static void on_publish(uv_timer_t *t)
 {
 	struct engine *e = t->data;
 
-	if (e->dirty || time_mono_ns() - e->published_ns >= REPUBLISH_MS * NS_PER_MS)
-		engine_publish(e);
 	if (time_mono_ns() - e->sysinfo_ns >= SYSINFO_MS * NS_PER_MS)
 		engine_sysinfo_tick(e);
+	if (e->dirty || time_mono_ns() - e->published_ns >= REPUBLISH_MS * NS_PER_MS)
+		engine_publish(e);
+	if (!e->closing)
+		uv_timer_start(&e->publish, on_publish, REPUBLISH_MS, 0);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -184,7 +199,7 @@ int engine_start(const struct engine_options *opt, struct engine **out)
 	}
 	engine_sysinfo_tick(e);
 	engine_publish(e);
-	uv_timer_start(&e->publish, on_publish, PUBLISH_MS, PUBLISH_MS);
+	uv_timer_start(&e->publish, on_publish, REPUBLISH_MS, 0);
 	*out = e;
 	return 0;
 }

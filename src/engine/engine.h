@@ -11,7 +11,7 @@
 #include <uv.h>
 
 /* The loop heartbeat period: /health judges the loop's lateness against it. */
-#define ENGINE_HEARTBEAT_MS 250
+#define ENGINE_HEARTBEAT_MS 1000
 
 struct engine;
 struct store;

@@ -19,7 +19,7 @@
 #define REPUBLISH_MS 1000 /* snapshot refresh even when nothing was marked */
 #define SYSINFO_MS   5000
 #define RUN_SEEN_MS  10000
-#define LAG_WINDOW   40 /* heartbeats in the lag_max window (10 s) */
+#define LAG_WINDOW   10 /* heartbeats in the lag_max window (10 s) */
 
 struct engine {
 	uv_loop_t *loop;

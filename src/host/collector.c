@@ -48,7 +48,26 @@ struct host_collector {
 	int fds[HOST_FILES];
 	char *buf;
 	size_t cap;
+	/* /proc/mounts is costly to generate and rarely changes: re-read every MOUNTS_EVERY_NS */
+	struct host_fs mounts[HOST_MAX_FS];
+	size_t nmounts;
+	int64_t mounts_ns;
+	/*
+	 * /proc/vmstat is the costliest file to generate (~150 lines) and Vigil
+	 * only exports seven slow counters of it: re-read every VMSTAT_EVERY_NS.
+	 */
+	uint64_t vmstat[7];
+	int64_t vmstat_ns;
 };
+
+#define MOUNTS_EVERY_NS (30LL * 1000000000LL)
+#define VMSTAT_EVERY_NS (15LL * 1000000000LL)
+
+void host_collector_refresh(struct host_collector *c)
+{
+	c->mounts_ns = 0;
+	c->vmstat_ns = 0;
+}
 
 const char *host_collector_group(const struct host_collector *c, size_t i)
 {
@@ -133,6 +152,14 @@ static const char *reread(struct host_collector *c, int fd)
 		if (n <= 0)
 			break;
 		got += (size_t)n;
+		/*
+		 * /proc files are generated on every read, at any offset: asking
+		 * for more after a short read costs a second generation. A short
+		 * read under a page is the whole file (seq_file hands out at least
+		 * a page per call when there is more).
+		 */
+		if ((size_t)n < c->cap - (got - (size_t)n) - 1 && got < 4096)
+			break;
 		if (got + 1 == c->cap) {
 			if (c->cap >= BUF_MAX)
 				break;
@@ -171,8 +198,23 @@ int host_collect(struct host_collector *c, struct host_sample *s)
 		host_parse_loadavg(t, s);
 	if ((t = reread(c, c->fds[F_UPTIME])) != NULL)
 		host_parse_uptime(t, s);
-	if ((t = reread(c, c->fds[F_VMSTAT])) != NULL)
-		host_parse_vmstat(t, s);
+	if (c->vmstat_ns == 0 || s->mono_ns - c->vmstat_ns >= VMSTAT_EVERY_NS) {
+		if ((t = reread(c, c->fds[F_VMSTAT])) != NULL)
+			host_parse_vmstat(t, s);
+		c->vmstat_ns = s->mono_ns;
+		memcpy(c->vmstat,
+		       (uint64_t[]){ s->pswpin, s->pswpout, s->pgfault, s->pgmajfault, s->pgpgin,
+		                     s->pgpgout, s->oom_kill },
+		       sizeof(c->vmstat));
+	} else {
+		s->pswpin = c->vmstat[0];
+		s->pswpout = c->vmstat[1];
+		s->pgfault = c->vmstat[2];
+		s->pgmajfault = c->vmstat[3];
+		s->pgpgin = c->vmstat[4];
+		s->pgpgout = c->vmstat[5];
+		s->oom_kill = c->vmstat[6];
+	}
 	if ((t = reread(c, c->fds[F_FILENR])) != NULL)
 		host_parse_filenr(t, s);
 	s->ndisks = 0;
@@ -183,9 +225,17 @@ int host_collect(struct host_collector *c, struct host_sample *s)
 	s->nnet = 0;
 	if ((t = reread(c, c->fds[F_NETDEV])) != NULL)
 		host_parse_netdev(t, s, c->loopback);
-	s->nfs = 0;
-	if ((t = reread(c, c->fds[F_MOUNTS])) != NULL)
-		host_parse_mounts(t, s, (const char *const *)c->fs_only, c->nfs_only);
+	if (c->mounts_ns == 0 || s->mono_ns - c->mounts_ns >= MOUNTS_EVERY_NS) {
+		s->nfs = 0;
+		if ((t = reread(c, c->fds[F_MOUNTS])) != NULL)
+			host_parse_mounts(t, s, (const char *const *)c->fs_only, c->nfs_only);
+		memcpy(c->mounts, s->fs, s->nfs * sizeof(s->fs[0]));
+		c->nmounts = s->nfs;
+		c->mounts_ns = s->mono_ns;
+	} else {
+		memcpy(s->fs, c->mounts, c->nmounts * sizeof(s->fs[0]));
+		s->nfs = c->nmounts;
+	}
 	host_collect_groups(c->root, c->groups, c->ngroups, s);
 	return r;
 }

@@ -21,8 +21,14 @@ struct host_collector;
 struct host_collector *host_collector_open(const struct conf_host *conf, char *err, size_t errlen);
 void host_collector_free(struct host_collector *c);
 
-/* Reads /proc into S (everything but filesystem sizes). Returns 0 or -1. */
+/*
+ * Reads /proc into S (everything but filesystem sizes). /proc/mounts is
+ * re-read every 30 s and /proc/vmstat every 15 s; between, their last values
+ * are copied. Returns 0 or -1.
+ */
 int host_collect(struct host_collector *c, struct host_sample *s);
+/* Makes the next host_collect re-read /proc/mounts and /proc/vmstat. */
+void host_collector_refresh(struct host_collector *c);
 /* Fills the sizes of S's filesystems with statvfs (may block: not on the loop). */
 void host_collect_fs(struct host_sample *s);
 /* Names of the process groups, in order (for labels). */

@@ -190,6 +190,8 @@ int host_parse_vmstat(const char *text, struct host_sample *s)
 	int found = 0;
 
 	for (p = text; *p; p = next_line(p)) {
+		if (*p != 'p' && *p != 'o') /* every key wanted starts with p or o */
+			continue;
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 			size_t len = strlen(keys[i].name);
 			const char *v = p + len;

@@ -43,6 +43,8 @@ static struct host_series *create(struct host_history *h, const char *id)
 	memset(s, 0, sizeof(*s));
 	snprintf(s->id, sizeof(s->id), "%s", id);
 	s->ring = xcalloc(h->points, sizeof(*s->ring));
+	/* touched now, so RSS is flat from the start instead of creeping for an hour */
+	memset(s->ring, 0, h->points * sizeof(*s->ring));
 	s->cap = h->points;
 	strmap_put(&h->index, id, (int64_t)h->n);
 	h->n++;
