@@ -219,3 +219,41 @@ def test_metrics_cli():
     assert r.returncode == 0
     assert r.stdout.startswith('CPU ') and '\nMemory ' in r.stdout
     assert run_cli('metrics', '--interval', 'x').returncode == 2
+
+
+def test_process_groups(daemon):
+    """A named group counts the processes whose command line matches, with their figures."""
+    marker = f'vigil-group-test-{os.getpid()}'
+    kids = [subprocess.Popen(['/usr/bin/python3', '-c',
+                              'import time; x = bytearray(8 << 20); time.sleep(120)', marker])
+            for _ in range(2)]
+    try:
+        d = daemon(AUTH + 'host:\n  interval: 1s\n  processes:\n'
+                   f'    - {{name: workers, match: "{marker}"}}\n'
+                   '    - {name: nobody, match: "^no-such-process-anywhere$"}\n')
+
+        def groups():
+            g = {x['name']: x for x in host(d)['groups']}
+            return g if g['workers']['cpu_percent'] is not None else None
+        g = wait_for(groups, what='two samples of the groups')
+        w = g['workers']
+        assert w['count'] == 2
+        assert w['rss_bytes'] >= 2 * (8 << 20)  # each child touched 8 MiB
+        assert w['threads'] >= 2 and w['fds'] >= 6
+        assert 0 <= w['cpu_percent'] <= 200
+        assert g['nobody']['count'] == 0 and g['nobody']['rss_bytes'] == 0
+        text = d.get('/metrics').text
+        assert re.search(r'^vigil_process_matched\{group="workers"\} 2$', text, re.M)
+        assert re.search(r'^vigil_process_matched\{group="nobody"\} 0$', text, re.M)
+        rss = float(re.search(r'^vigil_process_resident_memory_bytes\{group="workers"\} (\S+)$',
+                              text, re.M).group(1))
+        assert rss >= 2 * (8 << 20)
+        # one child ends: the next sample counts one
+        kids[0].kill()
+        kids[0].wait()
+        wait_for(lambda: {x['name']: x for x in host(d)['groups']}['workers']['count'] == 1,
+                 what='the group to shrink')
+    finally:
+        for k in kids:
+            k.kill()
+            k.wait()
