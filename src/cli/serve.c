@@ -181,8 +181,8 @@ static void teardown(struct vigil *v)
 {
 	int r;
 
-	web_free(v->web);
-	store_close(v->store); /* commits everything still queued */
+	store_close(v->store); /* commits everything still queued; answers what waits for it */
+	web_free(v->web);      /* after: those answers reach the web's deferred calls */
 	snapshot_box_destroy(&v->box);
 	r = uv_loop_close(&v->loop);
 	if (r != 0)

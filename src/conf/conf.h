@@ -113,6 +113,7 @@ struct vigil_config {
 	struct conf_security security;
 	struct conf_monitors monitors;
 	struct secret_set *secrets; /* every secret value, for scrubbing */
+	char *api_body; /* a monitor made through the API: its canonical JSON; else NULL */
 };
 
 #define CONF_BUILTIN "<built-in>"
@@ -127,6 +128,24 @@ struct vigil_config *conf_load_file(const char *path, struct conf_diag *diag);
 struct vigil_config *conf_load_string(const char *name, const char *text, size_t len,
                                       struct conf_diag *diag);
 struct vigil_config *conf_load_default(struct conf_diag *diag);
+/*
+ * conf_load_string, and with UNTRUSTED (text from the API) no ${ENV}
+ * references, no KEY_file reads and no environment overrides.
+ */
+struct vigil_config *conf_load_text(const char *name, const char *text, size_t len, bool untrusted,
+                                    struct conf_diag *diag);
+/*
+ * Decodes one monitor sent to the API: TEXT must be a JSON object with the
+ * keys a monitor has in the configuration file. Returns a config holding
+ * just that monitor (monitors.v[0]; api_body its canonical JSON), with the
+ * secret parameters SECRET_PARAMS (the running config's) applied, or NULL
+ * with the errors in DIAG, their paths as JSON paths ("$.url").
+ */
+struct vigil_config *conf_api_monitor(const char *text, size_t len,
+                                      const struct conf_strlist *secret_params,
+                                      struct conf_diag *diag);
+/* Registers the secret query parameters of every monitor's URLs (defaults plus EXTRA). */
+void conf_secure_monitors(struct vigil_config *cfg, const struct conf_strlist *extra);
 /*
  * Loads PATH when given, else $VIGIL_CONFIG, else ./vigil.yaml when it
  * exists, else the built-in default.

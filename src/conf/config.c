@@ -73,10 +73,8 @@ const struct conf_spec conf_root_spec = {
 	.keys = root_keys,
 };
 
-/* Applies security.secret_params to every monitor's URLs. */
-static void secure_monitors(struct vigil_config *cfg)
+void conf_secure_monitors(struct vigil_config *cfg, const struct conf_strlist *extra)
 {
-	const struct conf_strlist *extra = &cfg->security.secret_params;
 	const char **list = xcalloc(extra->n + 1, sizeof(*list));
 	size_t i;
 
@@ -96,11 +94,12 @@ static void conf_free_all(struct vigil_config *cfg)
 	conf_free(&conf_root_spec, cfg);
 	secret_set_unref(cfg->secrets);
 	free(cfg->source);
+	free(cfg->api_body);
 	free(cfg);
 }
 
-struct vigil_config *conf_load_string(const char *name, const char *text, size_t len,
-                                      struct conf_diag *diag)
+struct vigil_config *conf_load_text(const char *name, const char *text, size_t len, bool untrusted,
+                                    struct conf_diag *diag)
 {
 	struct vigil_config *cfg;
 	yaml_document_t doc;
@@ -119,6 +118,7 @@ struct vigil_config *conf_load_string(const char *name, const char *text, size_t
 	ctx.doc = &doc;
 	ctx.diag = diag;
 	ctx.secrets = cfg->secrets;
+	ctx.untrusted = untrusted;
 	conf_init(&conf_root_spec, cfg);
 	root = yaml_document_get_root_node(&doc);
 	if (root != NULL && root->type != YAML_MAPPING_NODE && !conf_node_is_null(root))
@@ -126,13 +126,20 @@ struct vigil_config *conf_load_string(const char *name, const char *text, size_t
 	else
 		conf_decode(&ctx, root, &conf_root_spec, cfg);
 	yaml_document_delete(&doc);
-	conf_env_overrides(cfg, diag);
-	secure_monitors(cfg);
+	if (!untrusted)
+		conf_env_overrides(cfg, diag);
+	conf_secure_monitors(cfg, &cfg->security.secret_params);
 	if (diag->n > before) {
 		conf_free_all(cfg);
 		return NULL;
 	}
 	return cfg;
+}
+
+struct vigil_config *conf_load_string(const char *name, const char *text, size_t len,
+                                      struct conf_diag *diag)
+{
+	return conf_load_text(name, text, len, false, diag);
 }
 
 struct vigil_config *conf_load_file(const char *path, struct conf_diag *diag)

@@ -72,6 +72,12 @@ char *conf_scalar(struct conf_ctx *ctx, yaml_node_t *node, const char *what)
 		conf_error(ctx, node, "NUL byte in value");
 		return NULL;
 	}
+	if (ctx->untrusted && strstr(ctx->raw, "${") != NULL) {
+		conf_error(ctx, node,
+		           "environment references (${...}) are only expanded in the "
+		           "configuration file, not in monitors made through the API");
+		return NULL;
+	}
 	out = conf_expand(ctx->raw, NULL, err, sizeof(err));
 	if (out == NULL)
 		conf_error(ctx, node, "\"%s\": %s", ctx->raw, err);
@@ -390,11 +396,17 @@ static int decode_value(struct conf_ctx *ctx, yaml_node_t *node, const struct co
 /* Reads a secret from PATH (KEY_file), without its trailing newlines. */
 static int decode_secret_file(struct conf_ctx *ctx, yaml_node_t *node, void *field)
 {
-	char *path = conf_scalar(ctx, node, "a file path"), *data = NULL;
+	char *path, *data = NULL;
 	ssize_t n;
 	int fd;
 
-	if (path == NULL)
+	if (ctx->untrusted) {
+		conf_error(ctx, node,
+		           "secrets are only read from files in the configuration file, not "
+		           "in monitors made through the API: give the value itself");
+		return -1;
+	}
+	if ((path = conf_scalar(ctx, node, "a file path")) == NULL)
 		return -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {

@@ -7,9 +7,16 @@
 #include "conf/schema.h"
 #include "util/xmalloc.h"
 
-static void diag_push(struct conf_diag *d, char *msg)
+static void diag_push(struct conf_diag *d, char *msg, const char *path, const char *text)
 {
-	d->msgs = xgrow(d->msgs, &d->cap, d->n + 1, sizeof(*d->msgs));
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 8;
+		d->msgs = xrealloc(d->msgs, d->cap * sizeof(*d->msgs));
+		d->paths = xrealloc(d->paths, d->cap * sizeof(*d->paths));
+		d->texts = xrealloc(d->texts, d->cap * sizeof(*d->texts));
+	}
+	d->paths[d->n] = xstrdup(path);
+	d->texts[d->n] = xstrdup(text ? text : msg);
 	d->msgs[d->n++] = msg;
 }
 
@@ -18,7 +25,7 @@ void conf_diag_add(struct conf_diag *d, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_push(d, xvasprintf(fmt, ap));
+	diag_push(d, xvasprintf(fmt, ap), "", NULL);
 	va_end(ap);
 }
 
@@ -26,9 +33,14 @@ void conf_diag_free(struct conf_diag *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->n; i++)
+	for (i = 0; i < d->n; i++) {
 		free(d->msgs[i]);
+		free(d->paths[i]);
+		free(d->texts[i]);
+	}
 	free(d->msgs);
+	free(d->paths);
+	free(d->texts);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -41,12 +53,16 @@ void conf_error(struct conf_ctx *ctx, const yaml_node_t *node, const char *fmt, 
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (node != NULL)
-		conf_diag_add(ctx->diag, "%s:%zu:%zu: %s%s%s", ctx->file, node->start_mark.line + 1,
-		              node->start_mark.column + 1, ctx->path, ctx->pathlen ? ": " : "",
-		              msg);
+		diag_push(ctx->diag,
+		          xasprintf("%s:%zu:%zu: %s%s%s", ctx->file, node->start_mark.line + 1,
+		                    node->start_mark.column + 1, ctx->path,
+		                    ctx->pathlen ? ": " : "", msg),
+		          ctx->path, msg);
 	else
-		conf_diag_add(ctx->diag, "%s: %s%s%s", ctx->file, ctx->path,
-		              ctx->pathlen ? ": " : "", msg);
+		diag_push(ctx->diag,
+		          xasprintf("%s: %s%s%s", ctx->file, ctx->path, ctx->pathlen ? ": " : "",
+		                    msg),
+		          ctx->path, msg);
 	free(msg);
 }
 

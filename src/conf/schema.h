@@ -84,8 +84,10 @@ struct conf_list {
 
 /* Every error of one load, in order. */
 struct conf_diag {
-	char **msgs;
+	char **msgs; /* "file:line:col: path: message" */
 	size_t n, cap;
+	/* the same errors split: key path ("" when none) and bare message */
+	char **paths, **texts;
 };
 
 struct conf_ctx {
@@ -96,6 +98,8 @@ struct conf_ctx {
 	char path[512];             /* key path of the node being decoded */
 	size_t pathlen;
 	const char *raw; /* unexpanded text of the current scalar, for messages */
+	/* text from the API: no ${ENV} references, no KEY_file reads */
+	bool untrusted;
 };
 
 /* Records an error located at NODE ("file:line:col: path: message"). */

@@ -32,7 +32,7 @@ void check_start(struct monitor *m)
 	struct check *c = xcalloc(1, sizeof(*c));
 
 	c->monitor = m;
-	c->config = conf_ref(e->config);
+	c->config = conf_ref(m->owner);
 	c->run.mon = m->conf;
 	c->run.env = &e->env;
 	c->run.done = check_done;
@@ -163,9 +163,10 @@ static void check_done(struct probe_run *run)
 	struct monitor *m = c->monitor;
 	struct engine *e = m->engine;
 	struct probe_result *r = &run->result;
+	bool cancelled;
 
 	if (r->status == STATUS_DOWN && m->attempt <= run->mon->retries && !m->removed &&
-	    !e->closing) {
+	    !m->paused && !e->closing) {
 		m->attempt++; /* retry at once, in the same slot of the window */
 		probe_run_release(run);
 		probe_run_start(run);
@@ -173,9 +174,11 @@ static void check_done(struct probe_run *run)
 	}
 	r->attempts = m->attempt;
 	e->checks_total[probe_type_index(run->mon->probe)][r->outcome]++;
-	if (r->outcome != PROBE_CANCELLED && !m->removed)
+	cancelled = r->outcome == PROBE_CANCELLED || m->removed || m->paused;
+	if (!cancelled)
 		record(m, r);
-	check_free(c);
+	check_free(c); /* frees R */
+	engine_monitor_answer_waiters(m, cancelled);
 	sched_check_done(e);
 	if (m->removed)
 		engine_monitor_release(m);

@@ -19,8 +19,10 @@ void engine_maybe_free(struct engine *e)
 	    e->monitors_open > 0 || e->checks_active > 0 || e->host != NULL)
 		return;
 	host_view_unref(e->host_view);
+	engine_api_free(e);
 	conf_unref(e->config);
 	free(e->config_path);
+	pthread_mutex_destroy(&e->mail_lock);
 	free(e);
 }
 
@@ -73,6 +75,11 @@ static void publish_monitors(struct engine *e, struct snapshot *s)
 		int w;
 
 		ms->conf = m->conf;
+		if (m->api != NULL) {
+			ms->api = conf_ref(m->owner);
+			ms->api_created_ms = m->api->created_ms;
+			ms->api_updated_ms = m->api->updated_ms;
+		}
 		ms->key = m->key;
 		ms->status = m->st.status;
 		ms->since_ms = m->st.since_ms;
@@ -186,6 +193,7 @@ int engine_start(const struct engine_options *opt, struct engine **out)
 	e->open_handles++;
 	engine_heartbeat_start(e);
 	engine_selftest_start(e);
+	engine_commands_start(e);
 	if ((r = start_signal(e, &e->sighup, SIGHUP)) < 0 ||
 	    (r = start_signal(e, &e->sigterm, SIGTERM)) < 0 ||
 	    (r = start_signal(e, &e->sigint, SIGINT)) < 0) {
@@ -210,13 +218,14 @@ void engine_close(struct engine *e)
 		(uv_handle_t *)&e->heartbeat, (uv_handle_t *)&e->publish,
 		(uv_handle_t *)&e->selftest,  (uv_handle_t *)&e->sighup,
 		(uv_handle_t *)&e->sigterm,   (uv_handle_t *)&e->sigint,
-		(uv_handle_t *)&e->sweep,
+		(uv_handle_t *)&e->sweep,     (uv_handle_t *)&e->mailbox,
 	};
 	size_t i;
 
 	if (e->closing)
 		return;
 	e->closing = true;
+	engine_commands_close(e); /* answers what waits: shutting down */
 	engine_monitors_close(e); /* cancels runs, writes the open minute buckets */
 	engine_host_close(e);
 	submit_run(e, STORE_OP_RUN_STOP);
@@ -224,6 +233,11 @@ void engine_close(struct engine *e)
 	for (i = 0; i < sizeof(handles) / sizeof(handles[0]); i++)
 		if (handles[i]->data == e && !uv_is_closing(handles[i]))
 			uv_close(handles[i], engine_on_close);
+}
+
+void engine_publish_now(struct engine *e)
+{
+	engine_publish(e);
 }
 
 struct vigil_config *engine_config(struct engine *e)

@@ -2,9 +2,11 @@
 #ifndef VIGIL_ENGINE_INT_H
 #define VIGIL_ENGINE_INT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "engine/command.h"
 #include "engine/engine.h"
 #include "engine/monitor.h"
 #include "engine/snapshot.h"
@@ -20,6 +22,12 @@
 #define SYSINFO_MS   5000
 #define RUN_SEEN_MS  10000
 #define LAG_WINDOW   10 /* heartbeats in the lag_max window (10 s) */
+
+/* A monitor made through the API. */
+struct api_monitor {
+	struct vigil_config *cfg; /* holds the monitor: cfg->monitors.v[0]; api_body */
+	int64_t created_ms, updated_ms;
+};
 
 struct engine {
 	uv_loop_t *loop;
@@ -86,6 +94,18 @@ struct engine {
 	uint64_t skipped; /* slots missed because the previous run was still going */
 	uint64_t checks_total[SNAP_TYPES_MAX][PROBE_OUTCOME_COUNT];
 
+	/* commands from other threads (command.c) */
+	uv_async_t mailbox;
+	pthread_mutex_t mail_lock;
+	struct engine_cmd *mail_head, *mail_tail; /* guarded by mail_lock */
+	bool mail_closed;                         /* guarded by mail_lock */
+	struct engine_cmd *reload_waiters;        /* RELOAD commands of the reload under way */
+	struct engine_cmd *reload_next;           /* ... that came during it: for the next one */
+
+	/* monitors made through the API (api_monitors.c) */
+	struct api_monitor **api; /* in creation order */
+	size_t napi, api_cap;
+
 	/* host metrics (host.c) */
 	struct engine_host *host;    /* NULL when off or closed */
 	struct host_view *host_view; /* the latest, published with snapshots */
@@ -106,6 +126,28 @@ void engine_monitor_uptime(struct monitor *m, int64_t now_ms); /* refreshes m->u
 void sched_monitor_start(struct monitor *m); /* (re)computes the phase and arms the timer */
 void sched_monitor_stop(struct monitor *m);  /* disarms, leaves the queue */
 void sched_check_done(struct engine *e);     /* a slot freed: start the next waiting run */
+void sched_run_now(struct monitor *m);       /* starts a run out of schedule (none in flight) */
+
+/* command.c */
+void engine_commands_start(struct engine *e);
+void engine_commands_close(struct engine *e); /* answers what is queued: shutting down */
+void engine_cmd_reply(struct engine_cmd *c, int status, const char *code, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+/* api_monitors.c */
+void engine_api_boot(struct engine *e, const struct store_boot *boot);
+void engine_api_create(struct engine *e, struct engine_cmd *c);
+void engine_api_replace(struct engine *e, struct engine_cmd *c);
+void engine_api_delete(struct engine *e, struct engine_cmd *c);
+void engine_api_free(struct engine *e);
+
+/* control.c: run now, pause, resume */
+void engine_monitor_run(struct engine *e, struct engine_cmd *c);
+void engine_monitor_pause(struct engine *e, struct engine_cmd *c, bool pause);
+/* Answers the RUN commands waiting on M with its last result (or cancelled). */
+void engine_monitor_answer_waiters(struct monitor *m, bool cancelled);
+/* The monitor with id ID, or NULL. */
+struct monitor *engine_monitor_find(struct engine *e, const char *id);
 
 /* check.c */
 void check_start(struct monitor *m);
@@ -114,6 +156,10 @@ void check_emit_rollup(void *arg, enum store_res res, int64_t bucket, const stru
 int probe_type_index(const struct probe_type *t);
 
 void engine_mark_dirty(struct engine *e);
+/* Publishes a snapshot now (so a command's answer sees its own change). */
+void engine_publish_now(struct engine *e);
+/* reload.c: RELOAD commands are answered once the reload under way ends. */
+void engine_reload_cmd(struct engine *e, struct engine_cmd *c);
 void engine_heartbeat_start(struct engine *e);
 void engine_sysinfo_tick(struct engine *e);
 void engine_selftest_start(struct engine *e);

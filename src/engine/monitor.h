@@ -39,8 +39,14 @@ struct check {
 
 struct monitor {
 	struct engine *engine;
-	const struct monitor_conf *conf; /* in the engine's current config */
-	int64_t key;                     /* its key in the store */
+	const struct monitor_conf *conf; /* in owner */
+	/* the config holding conf: the engine's, or an API monitor's (kept by the engine) */
+	struct vigil_config *owner;
+	struct api_monitor *api;    /* made through the API: its entry; else NULL */
+	bool paused;                /* by the API: not scheduled, status paused */
+	enum status paused_from;    /* the status before the pause */
+	struct engine_cmd *waiters; /* RUN commands waiting for the run in flight */
+	int64_t key;                /* its key in the store */
 	uv_timer_t timer;
 	int64_t due_ns;     /* monotonic time the current or next run is due */
 	int64_t phase_ns;   /* deterministic offset inside the interval */

@@ -31,12 +31,46 @@ static void submit_register(struct engine *e, struct monitor *m)
 	(void)store_submit(e->store, op);
 }
 
-static struct monitor *monitor_new(struct engine *e, const struct monitor_conf *mc)
+/* A monitor to run and the config holding it. */
+struct wanted {
+	const struct monitor_conf *conf;
+	struct vigil_config *owner;
+	struct api_monitor *api;
+};
+
+/* The monitors to run: the file's, then the API's whose id the file does not use. */
+static struct wanted *wanted_list(struct engine *e, size_t *n)
 {
+	const struct conf_monitors *file = &e->config->monitors;
+	struct wanted *w = xcalloc(file->n + e->napi + 1, sizeof(*w));
+	size_t i, k = 0;
+
+	for (i = 0; i < file->n; i++)
+		w[k++] = (struct wanted){ &file->v[i], e->config, NULL };
+	for (i = 0; i < e->napi; i++) {
+		const struct monitor_conf *mc = &e->api[i]->cfg->monitors.v[0];
+
+		if (conf_monitor_find(file, mc->id) != NULL) {
+			log_warnx("engine: the API monitor %s has the id of a monitor of %s, which "
+			          "wins: it is not run",
+			          mc->id, e->config->source);
+			continue;
+		}
+		w[k++] = (struct wanted){ mc, e->api[i]->cfg, e->api[i] };
+	}
+	*n = k;
+	return w;
+}
+
+static struct monitor *monitor_new(struct engine *e, const struct wanted *w)
+{
+	const struct monitor_conf *mc = w->conf;
 	struct monitor *m = xcalloc(1, sizeof(*m));
 
 	m->engine = e;
 	m->conf = mc;
+	m->owner = w->owner;
+	m->api = w->api;
 	m->st.status = STATUS_UNKNOWN;
 	m->st.since_ms = time_wall_ms();
 	history_init(&m->hist);
@@ -74,6 +108,8 @@ static void apply_boot(struct monitor *m, const struct store_boot_monitor *b)
 {
 	if (b->has_state) {
 		m->st.status = (enum status)b->status;
+		m->paused = m->st.status == STATUS_PAUSED; /* paused through the API */
+		m->paused_from = STATUS_UNKNOWN;
 		m->st.since_ms = b->since;
 		m->st.failures = b->failures;
 		m->st.successes = b->successes;
@@ -143,8 +179,8 @@ static void on_sweep(uv_timer_t *t)
 
 int engine_monitors_start(struct engine *e, const struct store_boot *boot)
 {
-	const struct conf_monitors *list = &e->config->monitors;
-	size_t i, j;
+	size_t n, i, j;
+	struct wanted *list;
 
 	e->env.loop = e->loop;
 	e->env.user_agent = "Vigil/" VIGIL_VERSION;
@@ -155,15 +191,18 @@ int engine_monitors_start(struct engine *e, const struct store_boot *boot)
 	for (i = 0; boot != NULL && i < boot->nmonitors; i++)
 		strmap_put(&e->keys, boot->monitors[i].slug, boot->monitors[i].key);
 	e->max_key = boot ? boot->max_key : 0;
-	e->monitors = xcalloc(list->n ? list->n : 1, sizeof(*e->monitors));
-	for (i = 0; i < list->n; i++) {
-		struct monitor *m = monitor_new(e, &list->v[i]);
+	engine_api_boot(e, boot);
+	list = wanted_list(e, &n);
+	e->monitors = xcalloc(n ? n : 1, sizeof(*e->monitors));
+	for (i = 0; i < n; i++) {
+		struct monitor *m = monitor_new(e, &list[i]);
 
 		for (j = 0; boot != NULL && j < boot->nmonitors; j++)
 			if (boot->monitors[j].key == m->key)
 				apply_boot(m, &boot->monitors[j]);
 		e->monitors[e->nmonitors++] = m;
 	}
+	free(list);
 	if (boot != NULL)
 		apply_boot_rollups(e, boot);
 	for (i = 0; i < e->nmonitors; i++)
@@ -188,21 +227,23 @@ static void retire(struct monitor *m)
 	history_flush(&m->hist, 0, 1, check_emit_rollup, m);
 	if (m->check != NULL)
 		probe_run_cancel(&m->check->run);
+	else
+		engine_monitor_answer_waiters(m, true);
 	engine_monitor_release(m);
 }
 
 void engine_monitors_apply(struct engine *e)
 {
-	const struct conf_monitors *list = &e->config->monitors;
-	struct monitor **next = xcalloc(list->n ? list->n : 1, sizeof(*next));
+	size_t n, i, added = 0, changed = 0;
+	struct wanted *list = wanted_list(e, &n);
+	struct monitor **next = xcalloc(n ? n : 1, sizeof(*next));
 	struct strmap old = { 0 };
-	size_t i, added = 0, changed = 0;
 	int64_t at;
 
 	for (i = 0; i < e->nmonitors; i++)
 		strmap_put(&old, e->monitors[i]->conf->id, (int64_t)i);
-	for (i = 0; i < list->n; i++) {
-		const struct monitor_conf *mc = &list->v[i];
+	for (i = 0; i < n; i++) {
+		const struct monitor_conf *mc = list[i].conf;
 		struct monitor *m;
 
 		if (strmap_get(&old, mc->id, &at) && e->monitors[at] != NULL) {
@@ -216,8 +257,10 @@ void engine_monitors_apply(struct engine *e)
 				changed++;
 			}
 			m->conf = mc;
+			m->owner = list[i].owner;
+			m->api = list[i].api;
 		} else {
-			m = monitor_new(e, mc);
+			m = monitor_new(e, &list[i]);
 			engine_monitor_uptime(m, time_wall_ms());
 			sched_monitor_start(m);
 			added++;
@@ -228,10 +271,11 @@ void engine_monitors_apply(struct engine *e)
 		if (e->monitors[i] != NULL)
 			retire(e->monitors[i]);
 	log_info("engine: monitors: %zu added, %zu changed, %zu removed, %zu in all", added,
-	         changed, e->nmonitors + added - list->n, list->n);
+	         changed, e->nmonitors + added - n, n);
 	free(e->monitors);
+	free(list);
 	e->monitors = next;
-	e->nmonitors = list->n;
+	e->nmonitors = n;
 	strmap_free(&old);
 	engine_mark_dirty(e);
 }

@@ -37,10 +37,35 @@ static void apply_config(struct engine *e, struct vigil_config *cfg)
 	log_info("engine: configuration reloaded from %s", cfg->source);
 }
 
+/* Answers the RELOAD commands of this reload with its outcome. */
+static void answer(struct engine *e, bool ok, const struct conf_diag *diag)
+{
+	struct engine_cmd *c = e->reload_waiters, *next;
+	size_t i;
+
+	e->reload_waiters = NULL;
+	if (c != NULL && ok)
+		engine_publish_now(e); /* what they read next shows the new configuration */
+	for (; c != NULL; c = next) {
+		next = c->next;
+		for (i = 0; !ok && i < diag->n; i++)
+			conf_diag_add(&c->diag, "%s", diag->msgs[i]);
+		if (ok)
+			engine_cmd_reply(c, 200, NULL, "configuration reloaded from %s",
+			                 e->config->source);
+		else
+			engine_cmd_reply(
+			        c, 400, "invalid_config",
+			        "the configuration has %zu error%s; the running one is kept",
+			        diag->n, diag->n == 1 ? "" : "s");
+	}
+}
+
 static void reload_done(uv_work_t *req, int status)
 {
 	struct engine *e = req->data;
 	struct conf_diag *diag = e->reload_diag;
+	bool ok = e->reload_cfg != NULL;
 	size_t i;
 
 	e->reload_busy = false;
@@ -56,15 +81,37 @@ static void reload_done(uv_work_t *req, int status)
 		conf_unref(e->reload_cfg);
 	}
 	e->reload_cfg = NULL;
+	if (!e->closing)
+		answer(e, ok, diag);
 	conf_diag_free(diag);
 	free(diag);
 	e->reload_diag = NULL;
 	(void)status;
 	if (e->reload_again && !e->closing) {
 		e->reload_again = false;
+		e->reload_waiters = e->reload_next;
+		e->reload_next = NULL;
 		engine_reload(e);
 	}
 	engine_maybe_free(e);
+}
+
+void engine_reload_cmd(struct engine *e, struct engine_cmd *c)
+{
+	log_info("engine: reload asked through the API by %s", c->who[0] ? c->who : "a token");
+	if (e->reload_busy) {
+		c->next = e->reload_next;
+		e->reload_next = c;
+		e->reload_again = true;
+		return;
+	}
+	c->next = e->reload_waiters;
+	e->reload_waiters = c;
+	engine_reload(e);
+	if (!e->reload_busy) { /* could not start */
+		e->reload_waiters = NULL;
+		engine_cmd_reply(c, 503, "unavailable", "cannot start the reload now");
+	}
 }
 
 void engine_reload(struct engine *e)

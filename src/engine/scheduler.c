@@ -36,6 +36,8 @@ void sched_monitor_start(struct monitor *m)
 {
 	int64_t interval = m->conf->interval * NS_PER_MS;
 
+	if (m->paused)
+		return;
 	m->phase_ns = (int64_t)(strmap_hash(m->conf->id) % (uint64_t)interval);
 	m->due_ns = time_mono_ns() + m->phase_ns;
 	arm(m);
@@ -99,6 +101,12 @@ static void on_due(uv_timer_t *t)
 	}
 	advance(m);
 	arm(m);
+}
+
+void sched_run_now(struct monitor *m)
+{
+	m->run_due_ns = time_mono_ns();
+	begin(m->engine, m);
 }
 
 void sched_check_done(struct engine *e)

@@ -35,8 +35,10 @@ void snapshot_unref(struct snapshot *s)
 		return;
 	for (i = 0; i < SNAP_SLOTS; i++)
 		free(s->bodies[i].data);
-	for (i = 0; i < (int)s->nmonitors; i++)
+	for (i = 0; i < (int)s->nmonitors; i++) {
 		rcstr_unref(s->monitors[i].message);
+		conf_unref(s->monitors[i].api);
+	}
 	host_view_unref(s->host);
 	free(s->monitors);
 	pthread_mutex_destroy(&s->render_lock);

@@ -27,6 +27,9 @@ struct host_view;
 /* One monitor as published (the strings of conf live in the snapshot's config). */
 struct monitor_snap {
 	const struct monitor_conf *conf;
+	/* a monitor made through the API: a reference to the config holding conf; else NULL */
+	struct vigil_config *api;
+	int64_t api_created_ms, api_updated_ms;
 	int64_t key;
 	enum status status;
 	int64_t since_ms;

@@ -40,6 +40,10 @@ static const char *const op_sql[STORE_OP_KINDS] = {
 	        "SET"
 	        " min = min(min, excluded.min), max = max(max, excluded.max),"
 	        " sum = sum + excluded.sum, count = count + excluded.count",
+	[STORE_OP_API_MONITOR_PUT] =
+	        "INSERT INTO api_monitors(id, body, created, updated) VALUES (?1, ?2, ?3, ?4)"
+	        " ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated = excluded.updated",
+	[STORE_OP_API_MONITOR_DEL] = "DELETE FROM api_monitors WHERE id = ?1",
 };
 
 void sq_hist_encode(const uint32_t hist[STORE_HIST_BUCKETS], unsigned char *out)
@@ -199,6 +203,15 @@ static void bind_op(sqlite3_stmt *st, const struct store_op *op)
 		sqlite3_bind_double(st, 5, u->host_rollup.max);
 		sqlite3_bind_double(st, 6, u->host_rollup.sum);
 		sqlite3_bind_int64(st, 7, u->host_rollup.count);
+		break;
+	case STORE_OP_API_MONITOR_PUT:
+		sqlite3_bind_text(st, 1, u->api_monitor.id, -1, SQLITE_STATIC);
+		bind_text(st, 2, op->text);
+		sqlite3_bind_int64(st, 3, u->api_monitor.created);
+		sqlite3_bind_int64(st, 4, u->api_monitor.updated);
+		break;
+	case STORE_OP_API_MONITOR_DEL:
+		sqlite3_bind_text(st, 1, u->api_monitor.id, -1, SQLITE_STATIC);
 		break;
 	default:
 		break;

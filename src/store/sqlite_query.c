@@ -272,11 +272,36 @@ static int boot_series(sqlite3 *db, struct store_boot *out)
 	return 0;
 }
 
+static int boot_api_monitors(sqlite3 *db, struct store_boot *out)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	if (sqlite3_prepare_v2(
+	            db, "SELECT id, body, created, updated FROM api_monitors ORDER BY created, id",
+	            -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct store_boot_api_monitor *a;
+
+		out->api_monitors =
+		        xgrow(out->api_monitors, &cap, out->napi_monitors + 1, sizeof(*a));
+		a = &out->api_monitors[out->napi_monitors++];
+		a->id = xstrdup((const char *)sqlite3_column_text(st, 0));
+		a->body = xstrdup((const char *)sqlite3_column_text(st, 1));
+		a->created = sqlite3_column_int64(st, 2);
+		a->updated = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int sq_boot(void *conn, int64_t hour_since, int64_t day_since, struct store_boot *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (boot_monitors(conn, out) < 0 || boot_last(conn, out) < 0 ||
-	    boot_rollups(conn, hour_since, day_since, out) < 0 || boot_series(conn, out) < 0)
+	    boot_rollups(conn, hour_since, day_since, out) < 0 || boot_series(conn, out) < 0 ||
+	    boot_api_monitors(conn, out) < 0)
 		return -1;
 	return 0;
 }

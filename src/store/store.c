@@ -100,6 +100,8 @@ void store_op_free(struct store_op *op)
 {
 	if (op == NULL)
 		return;
+	if (op->on_commit != NULL)
+		op->on_commit(op->commit_arg, false);
 	free(op->text);
 	free(op);
 }
@@ -290,6 +292,11 @@ void store_boot_free(struct store_boot *b)
 	}
 	for (i = 0; i < b->nseries; i++)
 		free(b->series[i].name);
+	for (i = 0; i < b->napi_monitors; i++) {
+		free(b->api_monitors[i].id);
+		free(b->api_monitors[i].body);
+	}
+	free(b->api_monitors);
 	free(b->series);
 	free(b->monitors);
 	free(b->rollups);

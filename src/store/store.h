@@ -30,17 +30,19 @@ struct store_options {
 };
 
 enum store_op_kind {
-	STORE_OP_RUN_START,   /* a daemon run began: run.id, run.t, run.version */
-	STORE_OP_RUN_SEEN,    /* the run is alive at run.t */
-	STORE_OP_RUN_STOP,    /* the run stopped cleanly at run.t */
-	STORE_OP_SELFTEST,    /* test load: selftest.seq (only with VIGIL_TEST_STORE_LOAD) */
-	STORE_OP_MONITOR,     /* register a monitor key: monitor.*, text = name */
-	STORE_OP_RESULT,      /* one check: result.*, text = message or NULL when unchanged */
-	STORE_OP_EVENT,       /* a state change: event.*, text = message */
-	STORE_OP_STATE,       /* the state machine of a monitor: state.* */
-	STORE_OP_ROLLUP,      /* add a closed bucket into rollups: rollup.* */
-	STORE_OP_HOST_SERIES, /* register a host series key: host_series.key, text = name */
-	STORE_OP_HOST_ROLLUP, /* add a closed bucket into host_rollups: host_rollup.* */
+	STORE_OP_RUN_START,       /* a daemon run began: run.id, run.t, run.version */
+	STORE_OP_RUN_SEEN,        /* the run is alive at run.t */
+	STORE_OP_RUN_STOP,        /* the run stopped cleanly at run.t */
+	STORE_OP_SELFTEST,        /* test load: selftest.seq (only with VIGIL_TEST_STORE_LOAD) */
+	STORE_OP_MONITOR,         /* register a monitor key: monitor.*, text = name */
+	STORE_OP_RESULT,          /* one check: result.*, text = message or NULL when unchanged */
+	STORE_OP_EVENT,           /* a state change: event.*, text = message */
+	STORE_OP_STATE,           /* the state machine of a monitor: state.* */
+	STORE_OP_ROLLUP,          /* add a closed bucket into rollups: rollup.* */
+	STORE_OP_HOST_SERIES,     /* register a host series key: host_series.key, text = name */
+	STORE_OP_HOST_ROLLUP,     /* add a closed bucket into host_rollups: host_rollup.* */
+	STORE_OP_API_MONITOR_PUT, /* create or replace: api_monitor.*, text = its JSON */
+	STORE_OP_API_MONITOR_DEL, /* delete api_monitor.id */
 	STORE_OP_KINDS
 };
 
@@ -65,6 +67,13 @@ struct store_op {
 	struct store_op *next; /* queue link, owned by the store */
 	enum store_op_kind kind;
 	char *text; /* owned, freed with the op; may be NULL */
+	/*
+	 * When set, called exactly once: with true once the op is committed (on
+	 * the writer thread), or false when it never will be (refused by a full
+	 * queue, given up at shutdown).
+	 */
+	void (*on_commit)(void *arg, bool committed);
+	void *commit_arg;
 	union {
 		struct {
 			int64_t id; /* the run's start, Unix ms */
@@ -107,6 +116,10 @@ struct store_op {
 			double min, max, sum;
 			uint32_t count;
 		} host_rollup;
+		struct {
+			char id[128];
+			int64_t created, updated; /* Unix ms */
+		} api_monitor;
 	} u;
 };
 
@@ -246,9 +259,17 @@ struct store_boot_series {
 	char *name;
 };
 
+/* A monitor made through the API. */
+struct store_boot_api_monitor {
+	char *id, *body;
+	int64_t created, updated;
+};
+
 struct store_boot {
 	struct store_boot_monitor *monitors;
 	size_t nmonitors;
+	struct store_boot_api_monitor *api_monitors;
+	size_t napi_monitors;
 	int64_t max_key;
 	struct store_boot_series *series; /* host metric series */
 	size_t nseries;

@@ -118,8 +118,22 @@ static void pause_for(struct store *s, int64_t ns)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* Commits BATCH, retrying with backoff until it succeeds (or the store stops). */
-static void commit_batch(struct store *s, struct store_op *batch, size_t n)
+/* Tells the ops that wait for it that their batch is committed. */
+static void notify_committed(struct store_op *batch)
+{
+	for (; batch != NULL; batch = batch->next) {
+		if (batch->on_commit != NULL) {
+			batch->on_commit(batch->commit_arg, true);
+			batch->on_commit = NULL;
+		}
+	}
+}
+
+/*
+ * Commits BATCH, retrying with backoff until it succeeds (0) or the store
+ * stops (-1).
+ */
+static int commit_batch(struct store *s, struct store_op *batch, size_t n)
 {
 	int64_t backoff = RETRY_MIN_NS, start;
 	int attempts = 0;
@@ -137,7 +151,7 @@ static void commit_batch(struct store *s, struct store_op *batch, size_t n)
 		if (is_stopping(s) && attempts >= STOP_ATTEMPTS) {
 			log_warnx("store: %s: giving up on %zu writes at shutdown: %s", s->path, n,
 			          s->be->errmsg(s->db));
-			return;
+			return -1;
 		}
 		pause_for(s, backoff);
 		backoff = backoff * 2 > RETRY_MAX_NS ? RETRY_MAX_NS : backoff * 2;
@@ -148,6 +162,7 @@ static void commit_batch(struct store *s, struct store_op *batch, size_t n)
 	atomic_store(&s->last_commit_ns, time_mono_ns() - start);
 	atomic_fetch_add(&s->commits, 1);
 	atomic_fetch_add(&s->ops_written, n); /* last: readers wait on this one */
+	return 0;
 }
 
 /* One slice of retention when it is due; returns when the next pass is due. */
@@ -183,7 +198,8 @@ void *store_writer_main(void *arg)
 	size_t n;
 
 	while ((batch = take_batch(s, &n)) != NULL) {
-		commit_batch(s, batch, n);
+		if (commit_batch(s, batch, n) == 0)
+			notify_committed(batch);
 		free_batch(batch);
 		next_trim = trim_step(s, next_trim, &cursor, &trimming);
 		if (time_mono_ns() >= next_optimize) {

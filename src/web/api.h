@@ -30,5 +30,9 @@ void api_reply_json(struct web_request *req, struct web_reply *rep, int status, 
 
 /* The summary of one monitor (api_monitors.c), shared by other views. */
 json_t *api_monitor_summary(const struct monitor_snap *m);
+/* The whole of one monitor, as GET /api/v1/monitors/{id} answers. */
+json_t *api_monitor_detail(const struct monitor_snap *m);
+/* Its last result (null before the first). */
+json_t *api_monitor_last(const struct monitor_snap *m);
 
 #endif

@@ -59,11 +59,11 @@ json_t *api_monitor_summary(const struct monitor_snap *m)
 {
 	const struct monitor_conf *c = m->conf;
 
-	return json_pack("{s:s,s:s,s:s?,s:s,s:s,s:o,s:o,s:o,s:b,s:b}", "id", c->id, "name", c->name,
-	                 "group", c->group, "type", c->type, "status", status_str(m->status),
-	                 "since", time_json(m->since_ms), "last_result", last_json(m), "uptime_24h",
-	                 ratio_json(m->uptime[HISTORY_24H]), "public", c->public, "critical",
-	                 c->critical);
+	return json_pack("{s:s,s:s,s:s?,s:s,s:s,s:o,s:o,s:o,s:b,s:b,s:s}", "id", c->id, "name",
+	                 c->name, "group", c->group, "type", c->type, "status",
+	                 status_str(m->status), "since", time_json(m->since_ms), "last_result",
+	                 last_json(m), "uptime_24h", ratio_json(m->uptime[HISTORY_24H]), "public",
+	                 c->public, "critical", c->critical, "origin", m->api ? "api" : "file");
 }
 
 static void render_list(const struct snapshot *s, struct snapshot_body *b)
@@ -101,14 +101,16 @@ static const struct monitor_snap *find(struct web_request *req, struct web_reply
 	return m;
 }
 
-void handle_monitor_get(struct web_request *req, struct web_reply *rep)
+json_t *api_monitor_last(const struct monitor_snap *m)
 {
-	const struct monitor_snap *m = find(req, rep);
+	return last_json(m);
+}
+
+json_t *api_monitor_detail(const struct monitor_snap *m)
+{
 	json_t *o, *up;
 	int w;
 
-	if (m == NULL)
-		return;
 	o = api_monitor_summary(m);
 	up = json_object();
 	for (w = 0; w < HISTORY_WINDOWS; w++)
@@ -120,7 +122,19 @@ void handle_monitor_get(struct web_request *req, struct web_reply *rep)
 	                              (json_int_t)m->checks, "running", m->running, "next_check",
 	                              time_json(m->next_ms)));
 	json_object_set_new(o, "config", conf_monitor_json(m->conf));
-	api_reply_json(req, rep, 200, o);
+	if (m->api != NULL) {
+		json_object_set_new(o, "created", time_json(m->api_created_ms));
+		json_object_set_new(o, "updated", time_json(m->api_updated_ms));
+	}
+	return o;
+}
+
+void handle_monitor_get(struct web_request *req, struct web_reply *rep)
+{
+	const struct monitor_snap *m = find(req, rep);
+
+	if (m != NULL)
+		api_reply_json(req, rep, 200, api_monitor_detail(m));
 }
 
 struct results_ctx {

@@ -20,6 +20,8 @@ struct route {
 	enum auth_role role; /* least role allowed; ROLE_PUBLIC needs no token */
 	route_handler handler;
 	const char *summary; /* one line, for the API reference */
+	const char *query;   /* its query parameters, space-separated (OpenAPI) */
+	const char *body;    /* its JSON body: "monitor", or what it is in words; NULL none */
 };
 
 struct route_params {

@@ -27,6 +27,7 @@ struct mhd_ctx {
 	struct MHD_Connection *conn;
 	struct buf body;
 	bool responded;
+	struct web_call *call; /* deferred: suspended until the engine answers */
 	char client[INET6_ADDRSTRLEN];
 };
 
@@ -42,6 +43,7 @@ struct web *web_new(const struct web_options *opt)
 	w->nroutes = web_nroutes;
 	w->started_ns = time_mono_ns();
 	w->listen_fd = -1;
+	pthread_mutex_init(&w->calls_lock, NULL);
 	w->addr = s->addr;
 	w->threads = (int)s->threads;
 	w->connection_timeout_s = (unsigned)((s->connection_timeout + 999) / 1000);
@@ -204,6 +206,103 @@ static enum MHD_Result request_begin(struct web *w, struct MHD_Connection *conn,
 	return MHD_YES;
 }
 
+/* Unlinks CALL from the server's list (calls_lock held). */
+static void unlink_call(struct web *w, struct web_call *call)
+{
+	if (call->prev != NULL)
+		call->prev->next = call->next;
+	else if (w->calls == call)
+		w->calls = call->next;
+	if (call->next != NULL)
+		call->next->prev = call->prev;
+	call->prev = call->next = NULL;
+}
+
+/* The engine answered CMD (any thread): wake the connection if it is still there. */
+static void call_answered(struct engine_cmd *cmd)
+{
+	struct web_call *call = cmd->arg;
+	struct web *w = call->web;
+
+	pthread_mutex_lock(&w->calls_lock);
+	if (!call->answered && call->ctx != NULL) {
+		call->answered = true;
+		MHD_resume_connection(((struct mhd_ctx *)call->ctx)->conn);
+	}
+	call->answered = true;
+	pthread_mutex_unlock(&w->calls_lock);
+	web_call_unref(call); /* the engine's reference */
+}
+
+/*
+ * Suspends the connection and hands CALL's command to the engine; MHD calls
+ * the handler again once it is resumed. Suspending comes first: a resume
+ * that overtook the suspend would be lost.
+ */
+static enum MHD_Result defer(struct web *w, struct mhd_ctx *c, struct web_call *call)
+{
+	call->cmd.done = call_answered;
+	call->cmd.arg = call;
+	c->call = call;
+	pthread_mutex_lock(&w->calls_lock);
+	call->ctx = c;
+	call->next = w->calls;
+	if (w->calls != NULL)
+		w->calls->prev = call;
+	w->calls = call;
+	MHD_suspend_connection(c->conn);
+	pthread_mutex_unlock(&w->calls_lock);
+	if (w->engine == NULL || engine_submit(w->engine, &call->cmd) < 0) {
+		call->cmd.status = 503;
+		snprintf(call->cmd.code, sizeof(call->cmd.code), "unavailable");
+		snprintf(call->cmd.message, sizeof(call->cmd.message), "Vigil is shutting down");
+		call_answered(&call->cmd);
+	}
+	return MHD_YES;
+}
+
+/* Drops the connection's hold on its call (finished, or the connection is gone). */
+static void release_call(struct web *w, struct mhd_ctx *c)
+{
+	struct web_call *call = c->call;
+
+	pthread_mutex_lock(&w->calls_lock);
+	call->ctx = NULL;
+	unlink_call(w, call);
+	pthread_mutex_unlock(&w->calls_lock);
+	c->call = NULL;
+	web_call_unref(call);
+}
+
+/* The connection is back: answer from the command's outcome and a fresh snapshot. */
+static enum MHD_Result finish_call(struct web *w, struct mhd_ctx *c)
+{
+	struct web_call *call = c->call;
+	struct web_reply rep = { 0 };
+	struct snapshot *fresh;
+	bool answered, stopping;
+
+	pthread_mutex_lock(&w->calls_lock);
+	answered = call->answered;
+	stopping = call->stopping;
+	pthread_mutex_unlock(&w->calls_lock);
+	if (!answered)
+		return MHD_YES; /* not for us yet */
+	rep.route_index = (size_t)(c->req.route - w->routes);
+	if (stopping) {
+		reply_json_error(&rep, 503, "unavailable", "Vigil is shutting down");
+	} else {
+		fresh = snapshot_box_acquire(w->box);
+		if (fresh != NULL) {
+			snapshot_unref(c->req.snap);
+			c->req.snap = fresh;
+		}
+		call->finish(&c->req, &rep, &call->cmd);
+	}
+	release_call(w, c);
+	return send_reply(w, c, &rep);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -228,9 +327,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (c->call != NULL)
+		return finish_call(w, c);
 	c->req.body = c->body.data ? c->body.data : "";
 	c->req.body_len = c->body.len;
 	web_dispatch(&c->req, &rep);
+	if (rep.call != NULL)
+		return defer(w, c, rep.call);
 	return send_reply(w, c, &rep);
 }
 
@@ -244,6 +347,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	if (c == NULL)
 		return;
+	if (c->call != NULL)
+		release_call(c->req.web, c);
 	buf_free(&c->body);
 	snapshot_unref(c->req.snap);
 	free(c);
@@ -350,7 +455,8 @@ static void mhd_options(struct web *w, struct MHD_OptionItem *opts)
 
 int web_listen(struct web *w, char *err, size_t errlen)
 {
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	unsigned flags =
+	        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	struct MHD_OptionItem opts[16];
 
 	if (w->tls_cert_pem != NULL) {
@@ -377,9 +483,30 @@ int web_listen(struct web *w, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Resumes every suspended connection with a 503: MHD refuses to stop with
+ * suspended connections. The engine's answers, when they come, find no
+ * connection and only drop their reference.
+ */
+static void resume_all(struct web *w)
+{
+	struct web_call *call;
+
+	pthread_mutex_lock(&w->calls_lock);
+	for (call = w->calls; call != NULL; call = call->next) {
+		if (call->answered || call->ctx == NULL)
+			continue;
+		call->answered = true;
+		call->stopping = true;
+		MHD_resume_connection(((struct mhd_ctx *)call->ctx)->conn);
+	}
+	pthread_mutex_unlock(&w->calls_lock);
+}
+
 void web_stop(struct web *w)
 {
 	if (w->mhd != NULL) {
+		resume_all(w);
 		MHD_stop_daemon(w->mhd); /* closes the listening socket too */
 		w->mhd = NULL;
 		w->listen_fd = -1;
@@ -392,6 +519,7 @@ void web_free(struct web *w)
 		return;
 	web_stop(w);
 	web_stats_free(&w->stats);
+	pthread_mutex_destroy(&w->calls_lock);
 	free(w->tls_cert_pem);
 	free(w->tls_key_pem);
 	free(w);

@@ -6,7 +6,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "conf/conf.h"
+#include "engine/command.h"
 #include "util/buf.h"
 #include "web/auth.h"
 #include "web/router.h"
@@ -37,6 +41,25 @@ struct web {
 	char *tls_cert_pem, *tls_key_pem;
 	int listen_fd;
 	struct MHD_Daemon *mhd;
+	pthread_mutex_t calls_lock; /* between a deferred request and the engine's answer */
+	struct web_call *calls;     /* deferred requests with a connection (calls_lock) */
+};
+
+/*
+ * A request waiting for the engine (a command): its connection is suspended
+ * until the command is answered, then FINISH builds the reply from the
+ * outcome and a fresh snapshot.
+ */
+struct web_call {
+	struct engine_cmd cmd;
+	void (*finish)(struct web_request *req, struct web_reply *rep, struct engine_cmd *cmd);
+	struct web *web;
+	atomic_int refs; /* the connection's and the engine's */
+	/* guarded by web->calls_lock */
+	void *ctx;     /* the server's connection state; NULL once the connection is gone */
+	bool answered; /* the engine answered, or the server is stopping */
+	bool stopping; /* answered by the server's shutdown, not the engine */
+	struct web_call *prev, *next; /* in web->calls while ctx is set */
 };
 
 /* One request, independent of MHD so tests and fuzzers can drive dispatch. */
@@ -70,8 +93,22 @@ struct web_reply {
 	char allow[64];  /* for 405 */
 	int retry_after; /* seconds, 0 for none */
 	bool www_authenticate;
-	size_t route_index; /* for stats: index in the table, or nroutes */
+	size_t route_index;    /* for stats: index in the table, or nroutes */
+	struct web_call *call; /* set by web_defer: no reply yet */
 };
+
+/*
+ * Defers REP: CMD (a new call of KIND for monitor ID, may be NULL) goes to
+ * the engine, and FINISH answers once it is done. Returns the call so the
+ * handler can fill the command's inputs.
+ */
+struct web_call *
+web_defer(struct web_request *req, struct web_reply *rep, enum engine_cmd_kind kind, const char *id,
+          void (*finish)(struct web_request *req, struct web_reply *rep, struct engine_cmd *cmd));
+/* Drops one reference; the last frees the call. */
+void web_call_unref(struct web_call *call);
+/* A JSON error reply from a command's outcome (status, code, message, diag). */
+void reply_cmd_error(struct web_reply *rep, const struct engine_cmd *cmd);
 
 /* The route table (routes.c). */
 extern const struct route web_routes[];
@@ -107,5 +144,17 @@ void handle_monitor_uptime(struct web_request *req, struct web_reply *rep);
 void handle_monitor_events(struct web_request *req, struct web_reply *rep);
 void handle_host(struct web_request *req, struct web_reply *rep);
 void handle_host_series(struct web_request *req, struct web_reply *rep);
+void handle_monitor_create(struct web_request *req, struct web_reply *rep);
+void handle_monitor_patch(struct web_request *req, struct web_reply *rep);
+void handle_monitor_delete(struct web_request *req, struct web_reply *rep);
+void handle_monitor_run(struct web_request *req, struct web_reply *rep);
+void handle_monitor_pause(struct web_request *req, struct web_reply *rep);
+void handle_monitor_resume(struct web_request *req, struct web_reply *rep);
+void handle_admin_reload(struct web_request *req, struct web_reply *rep);
+void handle_admin_cache_clear(struct web_request *req, struct web_reply *rep);
+void handle_openapi(struct web_request *req, struct web_reply *rep);
+
+/* The OpenAPI 3.1 document of the N routes of TABLE (openapi.c). */
+json_t *openapi_document(const struct route *table, size_t n);
 
 #endif

@@ -10,12 +10,12 @@ static void h(struct web_request *req, struct web_reply *rep)
 }
 
 static const struct route table[] = {
-	{ "GET", "/health", ROLE_PUBLIC, h, "" },
-	{ "GET", "/api/v1/monitors", ROLE_VIEWER, h, "" },
-	{ "POST", "/api/v1/monitors", ROLE_OPERATOR, h, "" },
-	{ "GET", "/api/v1/monitors/{id}", ROLE_VIEWER, h, "" },
-	{ "DELETE", "/api/v1/monitors/{id}", ROLE_OPERATOR, h, "" },
-	{ "GET", "/badge/{monitor}/uptime/{window}", ROLE_PUBLIC, h, "" },
+	{ "GET", "/health", ROLE_PUBLIC, h, "", NULL, NULL },
+	{ "GET", "/api/v1/monitors", ROLE_VIEWER, h, "", NULL, NULL },
+	{ "POST", "/api/v1/monitors", ROLE_OPERATOR, h, "", NULL, NULL },
+	{ "GET", "/api/v1/monitors/{id}", ROLE_VIEWER, h, "", NULL, NULL },
+	{ "DELETE", "/api/v1/monitors/{id}", ROLE_OPERATOR, h, "", NULL, NULL },
+	{ "GET", "/badge/{monitor}/uptime/{window}", ROLE_PUBLIC, h, "", NULL, NULL },
 };
 #define N (sizeof(table) / sizeof(table[0]))
 
