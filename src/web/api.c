@@ -9,6 +9,7 @@
 #include "engine/snapshot.h"
 #include "store/store.h"
 #include "util/secret.h"
+#include "util/sha256.h"
 #include "util/time.h"
 #include "util/timeparse.h"
 #include "web/web_int.h"
@@ -71,6 +72,24 @@ struct store_reader *api_reader(struct web_request *req, struct web_reply *rep)
 	return r;
 }
 
+/*
+ * Read answers carry an ETag (a hash of the body), so pollers can ask with
+ * If-None-Match and get a 304 without the body.
+ */
+static void etag(struct web_request *req, struct web_reply *rep)
+{
+	unsigned char digest[SHA256_LEN];
+	char hex[17], tag[24];
+
+	sha256(rep->body, rep->len, digest);
+	hex_encode(digest, 8, hex);
+	snprintf(tag, sizeof(tag), "\"%s\"", hex);
+	if (reply_not_modified(req, rep, tag))
+		return;
+	snprintf(rep->etag, sizeof(rep->etag), "%s", tag);
+	rep->cache_control = "no-cache";
+}
+
 void api_reply_json(struct web_request *req, struct web_reply *rep, int status, json_t *doc)
 {
 	char *text = json_dumps(doc, API_JSON_FLAGS);
@@ -89,4 +108,6 @@ void api_reply_json(struct web_request *req, struct web_reply *rep, int status, 
 	}
 	reply_json(rep, status, text);
 	rep->cache_control = "no-store";
+	if (status == 200 && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0))
+		etag(req, rep);
 }

@@ -26,6 +26,13 @@ static json_t *time_json(int64_t ms)
 	return json_string(buf);
 }
 
+/* A full page has a next one, from LAST on (as a string: cursors are opaque). */
+static json_t *cursor_json(size_t count, int64_t limit, int64_t last)
+{
+	return (int64_t)count == limit && last > 0 ? json_sprintf("%lld", (long long)last)
+	                                           : json_null();
+}
+
 static json_t *ratio_json(double r)
 {
 	return r < 0 ? json_null() : json_real(r);
@@ -73,17 +80,61 @@ static void render_list(const struct snapshot *s, struct snapshot_body *b)
 
 	for (i = 0; i < s->nmonitors; i++)
 		json_array_append_new(list, api_monitor_summary(&s->monitors[i]));
-	doc = json_pack("{s:o,s:I}", "monitors", list, "count", (json_int_t)s->nmonitors);
+	doc = json_pack("{s:o,s:I,s:I,s:n}", "monitors", list, "count", (json_int_t)s->nmonitors,
+	                "total", (json_int_t)s->nmonitors, "next_cursor");
 	b->data = json_dumps(doc, API_JSON_FLAGS);
 	b->len = strlen(b->data);
 	b->status = 200;
 	json_decref(doc);
 }
 
+/* One page of the list: LIMIT monitors after the one whose id is CURSOR. */
+static void list_page(struct web_request *req, struct web_reply *rep)
+{
+	const char *cursor = req->query(req->cls, "cursor");
+	const struct snapshot *s = req->snap;
+	json_t *list = json_array();
+	int64_t limit;
+	size_t i = 0, end;
+
+	if (api_int_param(req, rep, "limit", RESULTS_MAX, 1, RESULTS_MAX, &limit) < 0) {
+		json_decref(list);
+		return;
+	}
+	if (cursor != NULL) {
+		while (i < s->nmonitors && strcmp(s->monitors[i].conf->id, cursor) != 0)
+			i++;
+		if (i == s->nmonitors) {
+			json_decref(list);
+			api_bad_param(
+			        req, rep, "cursor", cursor,
+			        "the id of a monitor of the previous page (it was removed: start "
+			        "again)");
+			return;
+		}
+		i++;
+	}
+	end = i + (size_t)limit < s->nmonitors ? i + (size_t)limit : s->nmonitors;
+	for (; i < end; i++)
+		json_array_append_new(list, api_monitor_summary(&s->monitors[i]));
+	api_reply_json(req, rep, 200,
+	               json_pack("{s:o,s:I,s:I,s:o}", "monitors", list, "count",
+	                         (json_int_t)json_array_size(list), "total",
+	                         (json_int_t)s->nmonitors, "next_cursor",
+	                         end < s->nmonitors && end > 0
+	                                 ? json_string(s->monitors[end - 1].conf->id)
+	                                 : json_null()));
+}
+
 void handle_monitors_list(struct web_request *req, struct web_reply *rep)
 {
-	const struct snapshot_body *b = snapshot_render(req->snap, SNAP_MONITORS, render_list);
+	const struct snapshot_body *b;
 
+	if (req->query(req->cls, "limit") != NULL || req->query(req->cls, "cursor") != NULL) {
+		list_page(req, rep);
+		return;
+	}
+	b = snapshot_render(req->snap, SNAP_MONITORS, render_list);
 	if (reply_not_modified(req, rep, b->etag))
 		return;
 	reply_borrowed(rep, b->status, "application/json", b->data, b->len, b->etag);
@@ -139,12 +190,14 @@ void handle_monitor_get(struct web_request *req, struct web_reply *rep)
 
 struct results_ctx {
 	json_t *list;
+	int64_t last_t; /* of the last row: the next page's cursor */
 };
 
 static int result_row(void *arg, const struct store_result_row *r)
 {
 	struct results_ctx *c = arg;
 
+	c->last_t = r->t;
 	json_array_append_new(c->list,
 	                      json_pack("{s:o,s:s,s:o,s:s,s:s}", "time", time_json(r->t), "status",
 	                                status_str((enum status)r->status), "latency_ms",
@@ -157,14 +210,17 @@ static int result_row(void *arg, const struct store_result_row *r)
 void handle_monitor_results(struct web_request *req, struct web_reply *rep)
 {
 	const struct monitor_snap *m = find(req, rep);
-	int64_t now = time_wall_ms(), since, until, limit;
-	struct results_ctx ctx;
+	int64_t now = time_wall_ms(), since, until, limit, cursor;
+	struct results_ctx ctx = { 0 };
 	struct store_reader *r;
 
 	if (m == NULL || api_time_param(req, rep, "since", now - 86400000LL, &since) < 0 ||
 	    api_time_param(req, rep, "until", now + 1, &until) < 0 ||
-	    api_int_param(req, rep, "limit", RESULTS_DEFAULT, 1, RESULTS_MAX, &limit) < 0)
+	    api_int_param(req, rep, "limit", RESULTS_DEFAULT, 1, RESULTS_MAX, &limit) < 0 ||
+	    api_int_param(req, rep, "cursor", 0, 1, INT64_MAX, &cursor) < 0)
 		return;
+	if (cursor > 0 && cursor < until) /* the next page: older than the last row seen */
+		until = cursor;
 	if ((r = api_reader(req, rep)) == NULL)
 		return;
 	ctx.list = json_array();
@@ -176,14 +232,18 @@ void handle_monitor_results(struct web_request *req, struct web_reply *rep)
 	}
 	store_reader_release(req->web->store, r);
 	api_reply_json(req, rep, 200,
-	               json_pack("{s:s,s:I,s:o}", "monitor", m->conf->id, "count",
-	                         (json_int_t)json_array_size(ctx.list), "results", ctx.list));
+	               json_pack("{s:s,s:I,s:o,s:o}", "monitor", m->conf->id, "count",
+	                         (json_int_t)json_array_size(ctx.list), "results", ctx.list,
+	                         "next_cursor",
+	                         cursor_json(json_array_size(ctx.list), limit, ctx.last_t)));
 }
 
 static int event_row(void *arg, const struct store_event_row *e)
 {
-	json_t *list = arg;
+	struct results_ctx *c = arg;
+	json_t *list = c->list;
 
+	c->last_t = e->id;
 	json_array_append_new(list, json_pack("{s:I,s:o,s:s,s:s,s:s,s:s}", "id", (json_int_t)e->id,
 	                                      "time", time_json(e->t), "from",
 	                                      status_str((enum status)e->old), "to",
@@ -196,18 +256,19 @@ static int event_row(void *arg, const struct store_event_row *e)
 void handle_monitor_events(struct web_request *req, struct web_reply *rep)
 {
 	const struct monitor_snap *m = find(req, rep);
-	int64_t now = time_wall_ms(), since, limit;
+	int64_t since, limit, cursor;
 	struct store_reader *r;
+	struct results_ctx ctx = { 0 };
 	json_t *list;
 
 	if (m == NULL || api_time_param(req, rep, "since", 0, &since) < 0 ||
-	    api_int_param(req, rep, "limit", RESULTS_DEFAULT, 1, RESULTS_MAX, &limit) < 0)
+	    api_int_param(req, rep, "limit", RESULTS_DEFAULT, 1, RESULTS_MAX, &limit) < 0 ||
+	    api_int_param(req, rep, "cursor", 0, 1, INT64_MAX, &cursor) < 0)
 		return;
-	(void)now;
 	if ((r = api_reader(req, rep)) == NULL)
 		return;
-	list = json_array();
-	if (store_events_query(r, m->key, since, 0, (int)limit, event_row, list) < 0) {
+	list = ctx.list = json_array();
+	if (store_events_query(r, m->key, since, cursor, (int)limit, event_row, &ctx) < 0) {
 		store_reader_release(req->web->store, r);
 		json_decref(list);
 		reply_json_error(rep, 500, "store_error", "cannot read the events");
@@ -215,8 +276,9 @@ void handle_monitor_events(struct web_request *req, struct web_reply *rep)
 	}
 	store_reader_release(req->web->store, r);
 	api_reply_json(req, rep, 200,
-	               json_pack("{s:s,s:I,s:o}", "monitor", m->conf->id, "count",
-	                         (json_int_t)json_array_size(list), "events", list));
+	               json_pack("{s:s,s:I,s:o,s:o}", "monitor", m->conf->id, "count",
+	                         (json_int_t)json_array_size(list), "events", list, "next_cursor",
+	                         cursor_json(json_array_size(list), limit, ctx.last_t)));
 }
 
 static const struct {
