@@ -43,13 +43,23 @@ struct vigil {
 	struct snapshot_box box;
 	struct engine *engine;
 	struct web *web;
+	uv_timer_t tick; /* the web's once-a-second chores (the request log) */
 };
+
+static void on_tick(uv_timer_t *t)
+{
+	struct vigil *v = t->data;
+
+	web_tick(v->web);
+}
 
 static void on_stop(void *arg)
 {
 	struct vigil *v = arg;
 
 	web_stop(v->web); /* no new requests; the ones in flight finish */
+	if (v->tick.data == v && !uv_is_closing((uv_handle_t *)&v->tick))
+		uv_close((uv_handle_t *)&v->tick, NULL);
 	engine_close(v->engine);
 }
 
@@ -103,6 +113,9 @@ static struct vigil_config *load_config(const char *path)
 	return cfg;
 }
 
+/* Security events and finished blocks are kept 90 days. */
+#define SECURITY_RETENTION_MS (90LL * 86400 * 1000)
+
 static int open_store(struct vigil *v)
 {
 	const struct conf_storage *s = &v->config->storage;
@@ -112,7 +125,9 @@ static int open_store(struct vigil *v)
 		.batch_size = s->batch_size,
 		.queue_size = s->queue_size,
 		.readers = (int)v->config->server.threads + 2,
-		.retention = { s->retention.raw, s->retention.minute, s->retention.hour },
+		.retention = { s->retention.raw, s->retention.minute, s->retention.hour,
+		               v->config->security.request_log.retention,
+		               v->config->security.request_log.max_rows, SECURITY_RETENTION_MS },
 	};
 	char err[512];
 
@@ -168,6 +183,9 @@ static int start(struct vigil *v, const char *path)
 		engine_close(v->engine);
 		return -1;
 	}
+	uv_timer_init(&v->loop, &v->tick);
+	v->tick.data = v;
+	uv_timer_start(&v->tick, on_tick, 1000, 1000);
 	log_info("vigil %s: serving http%s://%s%s%s:%d/ (database %s)", VIGIL_VERSION,
 	         v->config->server.tls.cert ? "s" : "",
 	         strchr(v->config->server.addr.host, ':') ? "[" : "",

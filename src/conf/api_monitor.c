@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "probe/probe.h"
 #include "util/xmalloc.h"
 
 #define WRAP_HEAD "{\"monitors\":["
@@ -28,6 +29,154 @@ static void json_paths(struct conf_diag *d, size_t from)
 		np = xasprintf("$%s%s", *p && *p != '.' && *p != '[' ? "." : "", p);
 		free(d->paths[i]);
 		d->paths[i] = np;
+	}
+}
+
+static const char *json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
+static void type_error(struct conf_diag *d, const char *path, const char *want, const json_t *v)
+{
+	size_t at = d->n;
+
+	conf_diag_add(d, "expected %s, got %s", want, json_kind(v));
+	free(d->paths[at]);
+	d->paths[at] = xstrdup(path);
+}
+
+static void check_object(json_t *obj, const struct conf_spec *const *specs, size_t n,
+                         const char *path, struct conf_diag *d);
+
+/* The JSON type of V must be what key K's type reads; null means "the default". */
+static void check_value(const struct conf_key *k, json_t *v, const char *path, struct conf_diag *d)
+{
+	const struct conf_spec *one[1] = { k->spec };
+	size_t i;
+	char sub[600];
+
+	if (json_is_null(v))
+		return;
+	switch (k->type) {
+	case CONF_STRING:
+	case CONF_SECRET:
+	case CONF_ENUM:
+		if (!json_is_string(v))
+			type_error(d, path, "a string", v);
+		break;
+	case CONF_BOOL:
+		if (!json_is_boolean(v))
+			type_error(d, path, "a boolean", v);
+		break;
+	case CONF_INT:
+		if (!json_is_integer(v))
+			type_error(d, path, "an integer", v);
+		break;
+	case CONF_FLOAT:
+		if (!json_is_number(v))
+			type_error(d, path, "a number", v);
+		break;
+	case CONF_DURATION:
+	case CONF_SIZE:
+		if (!json_is_string(v) && !json_is_integer(v))
+			type_error(d, path,
+			           k->type == CONF_DURATION ? "a duration like \"30s\""
+			                                    : "a size like \"64KiB\"",
+			           v);
+		break;
+	case CONF_STRLIST:
+		if (json_is_string(v))
+			break;
+		if (!json_is_array(v)) {
+			type_error(d, path, "an array of strings", v);
+			break;
+		}
+		for (i = 0; i < json_array_size(v); i++)
+			if (!json_is_string(json_array_get(v, i))) {
+				snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+				type_error(d, sub, "a string", json_array_get(v, i));
+			}
+		break;
+	case CONF_STRMAP:
+		if (!json_is_object(v)) {
+			type_error(d, path, "an object of strings", v);
+			break;
+		}
+		{
+			const char *key;
+			json_t *x;
+
+			json_object_foreach(v, key, x) if (!json_is_string(x))
+			{
+				snprintf(sub, sizeof(sub), "%s.%s", path, key);
+				type_error(d, sub, "a string", x);
+			}
+		}
+		break;
+	case CONF_SECTION:
+		if (!json_is_object(v))
+			type_error(d, path, "an object", v);
+		else if (k->spec != NULL)
+			check_object(v, one, 1, path, d);
+		break;
+	case CONF_LIST:
+		if (!json_is_array(v)) {
+			type_error(d, path, "an array", v);
+			break;
+		}
+		for (i = 0; i < json_array_size(v) && k->spec != NULL; i++) {
+			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+			if (!json_is_object(json_array_get(v, i)))
+				type_error(d, sub, "an object", json_array_get(v, i));
+			else
+				check_object(json_array_get(v, i), one, 1, sub, d);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Type-checks the keys of OBJ known to SPECS; unknown keys are the decoder's to report. */
+static void check_object(json_t *obj, const struct conf_spec *const *specs, size_t n,
+                         const char *path, struct conf_diag *d)
+{
+	const char *key;
+	json_t *v;
+	char sub[600];
+	size_t i;
+
+	json_object_foreach(obj, key, v)
+	{
+		for (i = 0; i < n; i++) {
+			const struct conf_key *k;
+
+			for (k = specs[i]->keys; k->name != NULL; k++)
+				if (strcmp(k->name, key) == 0)
+					break;
+			if (k->name == NULL)
+				continue;
+			snprintf(sub, sizeof(sub), "%s.%s", path, key);
+			check_value(k, v, sub, d);
+			break;
+		}
 	}
 }
 
@@ -61,6 +210,21 @@ struct vigil_config *conf_api_monitor(const char *text, size_t len,
 		json_decref(obj);
 		body_error(diag, "the body must be a JSON object of monitor keys");
 		return NULL;
+	}
+	/* JSON types first: YAML would read 5 as "5" where a string is wanted */
+	{
+		const struct conf_spec *specs[2] = { &conf_monitor_spec, NULL };
+		const char *type = json_string_value(json_object_get(obj, "type"));
+		const struct probe_type *t = type ? probe_type_find(type) : NULL;
+		size_t n = 1;
+
+		if (t != NULL)
+			specs[n++] = t->spec;
+		check_object(obj, specs, n, "$", diag);
+		if (diag->n > at) {
+			json_decref(obj);
+			return NULL;
+		}
 	}
 	/*
 	 * Re-serialized, the text cannot close the wrapper early: what the YAML

@@ -97,8 +97,37 @@ struct conf_scheduler {
 	int64_t max_in_flight; /* checks running at once; more wait their turn */
 };
 
+/* A token bucket: REQUESTS per PER milliseconds, up to BURST at once. */
+struct conf_rate {
+	int64_t requests, per, burst;
+};
+
+/* Where monitors made through the API may connect (the SSRF guard). */
+struct conf_targets {
+	bool allow_internal;       /* loopback, private, link-local... allowed too */
+	struct conf_strlist allow; /* CIDRs and host names allowed even if internal */
+	struct conf_strlist deny;  /* CIDRs and host names refused even if public */
+};
+
+struct conf_request_log {
+	bool enabled;
+	int64_t retention;       /* ms */
+	int64_t max_rows;        /* the table is trimmed to this */
+	int64_t rows_per_second; /* kept one by one; more are counted in aggregate rows */
+};
+
 struct conf_security {
-	struct conf_strlist secret_params; /* more query parameters whose values are secrets */
+	struct conf_strlist secret_params;   /* more query parameters whose values are secrets */
+	struct conf_rate rate_limit;         /* per client address: the API and everything else */
+	struct conf_rate health_rate_limit;  /* per client address: /health* and /metrics */
+	struct conf_rate auth_failure_limit; /* per client address: failed authentications */
+	int64_t block_after;       /* violations within block_window that block the address */
+	int64_t block_window;      /* ms */
+	int64_t block_for;         /* ms */
+	struct conf_strlist allow; /* addresses and CIDRs never limited nor blocked */
+	struct conf_targets targets;
+	bool allow_api_commands; /* command monitors may be made through the API */
+	struct conf_request_log request_log;
 };
 
 struct vigil_config {

@@ -11,6 +11,8 @@ extern const struct conf_spec conf_log_spec;
 extern const struct conf_spec conf_scheduler_spec;
 extern const struct conf_spec conf_host_spec;
 extern const struct conf_spec conf_security_spec;
+/* Checks that every item of a string list is an address or a CIDR network. */
+int conf_check_cidrs(struct conf_ctx *ctx, yaml_node_t *node, void *field);
 
 /* Applies VIGIL_LISTEN, VIGIL_STORAGE, VIGIL_LOG_LEVEL, VIGIL_LOG_FORMAT. */
 struct vigil_config;

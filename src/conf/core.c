@@ -51,7 +51,7 @@ static int check_listen(struct conf_ctx *ctx, yaml_node_t *node, void *field)
 	return -1;
 }
 
-static int check_cidrs(struct conf_ctx *ctx, yaml_node_t *node, void *field)
+int conf_check_cidrs(struct conf_ctx *ctx, yaml_node_t *node, void *field)
 {
 	const struct conf_strlist *l = field;
 	size_t i;
@@ -195,7 +195,7 @@ static const struct conf_key server_keys[] = {
 	{ .name = "trusted_proxies",
 	  .type = CONF_STRLIST,
 	  .offset = offsetof(struct conf_server, trusted_proxies),
-	  .parse = check_cidrs,
+	  .parse = conf_check_cidrs,
 	  .help = "addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed" },
 	{ .name = "tls",
 	  .type = CONF_SECTION,
@@ -506,21 +506,4 @@ const struct conf_spec conf_scheduler_spec = {
 	.size = sizeof(struct conf_scheduler),
 	.keys = scheduler_keys,
 	.init = scheduler_init,
-};
-
-/* ---- security ---- */
-
-static const struct conf_key security_keys[] = {
-	{ .name = "secret_params",
-	  .type = CONF_STRLIST,
-	  .offset = offsetof(struct conf_security, secret_params),
-	  .help = "query parameters whose values are shown as <secret> in URLs, besides key, "
-	          "token, password, secret, signature, sig, auth, api_key, apikey, access_token" },
-	{ 0 },
-};
-
-const struct conf_spec conf_security_spec = {
-	.name = "security",
-	.size = sizeof(struct conf_security),
-	.keys = security_keys,
 };

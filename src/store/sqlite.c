@@ -359,5 +359,10 @@ const struct store_backend store_sqlite_backend = {
 	.rollup_sum = sq_rollup_sum,
 	.boot = sq_boot,
 	.host_query = sq_host_query,
+	.requests = sq_requests,
+	.security_counts = sq_security_counts,
+	.security_top = sq_security_top,
+	.blocks_count = sq_blocks_count,
+	.blocks_active = sq_blocks_active,
 	.trim = sq_trim,
 };

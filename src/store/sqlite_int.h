@@ -34,6 +34,15 @@ int sq_boot(void *conn, int64_t hour_since, int64_t day_since, struct store_boot
 int sq_host_query(void *conn, const char *name, int res, int64_t since, int64_t until,
                   store_host_cb cb, void *arg);
 
+/* sqlite_security.c: the request log, security events, blocks */
+int sq_requests(void *conn, const struct store_request_filter *f, store_request_cb cb, void *arg);
+int sq_security_counts(void *conn, int64_t since, store_count_cb cb, void *arg);
+int sq_security_top(void *conn, int64_t since, int limit, store_count_cb cb, void *arg);
+int64_t sq_blocks_count(void *conn, int64_t since);
+int sq_blocks_active(void *conn, int64_t now_ms, store_block_cb cb, void *arg);
+int sq_apply_requests(sqlite3_stmt *st, const struct store_op *op);
+int sq_trim_security(sqlite3 *db, const struct store_retention *ret, int64_t now_ms);
+
 /* sqlite_retention.c: trims a slice of monitors; returns 1 while more remain, 0 done, -1 error. */
 int sq_trim(void *p, const struct store_retention *ret, int64_t now_ms, int64_t *cursor);
 

@@ -44,6 +44,15 @@ static const char *const op_sql[STORE_OP_KINDS] = {
 	        "INSERT INTO api_monitors(id, body, created, updated) VALUES (?1, ?2, ?3, ?4)"
 	        " ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated = excluded.updated",
 	[STORE_OP_API_MONITOR_DEL] = "DELETE FROM api_monitors WHERE id = ?1",
+	[STORE_OP_SECURITY_EVENT] = "INSERT INTO security_events(t, type, client, route, detail)"
+	                            " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STORE_OP_IP_BLOCK] = "INSERT INTO ip_blocks(ip, since, until, reason, by)"
+	                      " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STORE_OP_IP_UNBLOCK] = "UPDATE ip_blocks SET lifted = ?2 WHERE ip = ?1 AND lifted IS NULL"
+	                        " AND (until IS NULL OR until > ?2)",
+	[STORE_OP_REQUESTS] = "INSERT INTO requests(t, method, route, path, status, duration_us,"
+	                      " client, bytes_in, bytes_out, count)"
+	                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 };
 
 void sq_hist_encode(const uint32_t hist[STORE_HIST_BUCKETS], unsigned char *out)
@@ -213,6 +222,25 @@ static void bind_op(sqlite3_stmt *st, const struct store_op *op)
 	case STORE_OP_API_MONITOR_DEL:
 		sqlite3_bind_text(st, 1, u->api_monitor.id, -1, SQLITE_STATIC);
 		break;
+	case STORE_OP_SECURITY_EVENT:
+		sqlite3_bind_int64(st, 1, u->security.t);
+		sqlite3_bind_text(st, 2, u->security.type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, u->security.client, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, u->security.route, -1, SQLITE_STATIC);
+		bind_text(st, 5, op->text);
+		break;
+	case STORE_OP_IP_BLOCK:
+		sqlite3_bind_text(st, 1, u->block.ip, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, u->block.since);
+		if (u->block.until > 0)
+			sqlite3_bind_int64(st, 3, u->block.until);
+		bind_text(st, 4, op->text ? op->text : "");
+		sqlite3_bind_text(st, 5, u->block.by, -1, SQLITE_STATIC);
+		break;
+	case STORE_OP_IP_UNBLOCK:
+		sqlite3_bind_text(st, 1, u->block.ip, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, u->block.since);
+		break;
 	default:
 		break;
 	}
@@ -226,6 +254,8 @@ int sq_apply(void *p, const struct store_op *op)
 
 	if (st == NULL)
 		return -1;
+	if (op->kind == STORE_OP_REQUESTS)
+		return sq_apply_requests(st, op);
 	bind_op(st, op);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);

@@ -86,7 +86,8 @@ int sq_trim(void *p, const struct store_retention *ret, int64_t now_ms, int64_t 
 		sq_exec(q->db, "ROLLBACK");
 		goto out;
 	}
-	if (n < TRIM_SLICE && trim_host(q, ret, now_ms) < 0) {
+	if (n < TRIM_SLICE &&
+	    (trim_host(q, ret, now_ms) < 0 || sq_trim_security(q->db, ret, now_ms) < 0)) {
 		sqlite3_finalize(keys);
 		keys = NULL;
 		goto out;

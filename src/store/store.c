@@ -103,6 +103,7 @@ void store_op_free(struct store_op *op)
 	if (op->on_commit != NULL)
 		op->on_commit(op->commit_arg, false);
 	free(op->text);
+	free(op->blob);
 	free(op);
 }
 
@@ -301,4 +302,31 @@ void store_boot_free(struct store_boot *b)
 	free(b->monitors);
 	free(b->rollups);
 	memset(b, 0, sizeof(*b));
+}
+
+int store_requests_query(struct store_reader *r, const struct store_request_filter *f,
+                         store_request_cb cb, void *arg)
+{
+	return r->be->requests(r->conn, f, cb, arg);
+}
+
+int store_security_counts(struct store_reader *r, int64_t since, store_count_cb cb, void *arg)
+{
+	return r->be->security_counts(r->conn, since, cb, arg);
+}
+
+int store_security_top(struct store_reader *r, int64_t since, int limit, store_count_cb cb,
+                       void *arg)
+{
+	return r->be->security_top(r->conn, since, limit, cb, arg);
+}
+
+int64_t store_blocks_count(struct store_reader *r, int64_t since)
+{
+	return r->be->blocks_count(r->conn, since);
+}
+
+int store_blocks_active(struct store_reader *r, int64_t now_ms, store_block_cb cb, void *arg)
+{
+	return r->be->blocks_active(r->conn, now_ms, cb, arg);
 }

@@ -17,6 +17,15 @@ struct store;
 /* How long history is kept, in ms (0: the table is not trimmed). */
 struct store_retention {
 	int64_t raw, minute, hour;
+	int64_t requests, requests_max_rows; /* ms and rows of the request log; 0 keep */
+	int64_t security;                    /* ms of security events and blocks; 0 keep */
+};
+
+/* One request to Vigil, as the request log keeps it. */
+struct store_request {
+	int64_t t, duration_us, bytes_in, bytes_out;
+	int status, count;
+	char method[8], route[64], client[48], path[200];
 };
 
 struct store_options {
@@ -43,6 +52,10 @@ enum store_op_kind {
 	STORE_OP_HOST_ROLLUP,     /* add a closed bucket into host_rollups: host_rollup.* */
 	STORE_OP_API_MONITOR_PUT, /* create or replace: api_monitor.*, text = its JSON */
 	STORE_OP_API_MONITOR_DEL, /* delete api_monitor.id */
+	STORE_OP_SECURITY_EVENT,  /* security.*, text = detail */
+	STORE_OP_IP_BLOCK,        /* block.*, text = reason */
+	STORE_OP_IP_UNBLOCK,      /* lift the blocks of block.ip at block.since */
+	STORE_OP_REQUESTS,        /* nrows struct store_request in blob */
 	STORE_OP_KINDS
 };
 
@@ -74,6 +87,8 @@ struct store_op {
 	 */
 	void (*on_commit)(void *arg, bool committed);
 	void *commit_arg;
+	void *blob; /* owned, freed with the op: rows of a batch op */
+	size_t nrows;
 	union {
 		struct {
 			int64_t id; /* the run's start, Unix ms */
@@ -120,6 +135,14 @@ struct store_op {
 			char id[128];
 			int64_t created, updated; /* Unix ms */
 		} api_monitor;
+		struct {
+			int64_t t;
+			char type[16], client[64], route[128];
+		} security;
+		struct {
+			char ip[64], by[64];
+			int64_t since, until; /* until 0: no end */
+		} block;
 	} u;
 };
 
@@ -285,5 +308,37 @@ struct store_boot {
 int store_boot_load(struct store *store, int64_t hour_since, int64_t day_since,
                     struct store_boot *out, char *err, size_t errlen);
 void store_boot_free(struct store_boot *b);
+
+/* The request log, newest first: t >= SINCE, id < BEFORE_ID (when > 0),
+ * STATUS exact (100..599), a class (1..5: 4 means 4xx) or any (0), ROUTE
+ * exact or any (NULL), at most LIMIT rows. */
+struct store_request_filter {
+	int64_t since, before_id;
+	int status;
+	const char *route;
+	int limit;
+};
+typedef int (*store_request_cb)(void *arg, int64_t id, const struct store_request *r);
+int store_requests_query(struct store_reader *r, const struct store_request_filter *f,
+                         store_request_cb cb, void *arg);
+
+/* Security events since SINCE counted by type: CB(arg, type, count) per type seen. */
+typedef int (*store_count_cb)(void *arg, const char *name, int64_t n);
+int store_security_counts(struct store_reader *r, int64_t since, store_count_cb cb, void *arg);
+/* The LIMIT addresses with the most events since SINCE, most first. */
+int store_security_top(struct store_reader *r, int64_t since, int limit, store_count_cb cb,
+                       void *arg);
+/* Blocks begun since SINCE (0: ever). Returns the count or -1. */
+int64_t store_blocks_count(struct store_reader *r, int64_t since);
+
+/* A block of an address; reason valid during the callback. */
+struct store_block {
+	char ip[64], by[64];
+	int64_t since, until; /* until 0: until lifted */
+	const char *reason;
+};
+typedef int (*store_block_cb)(void *arg, const struct store_block *b);
+/* The blocks in force at NOW_MS (the latest per address). */
+int store_blocks_active(struct store_reader *r, int64_t now_ms, store_block_cb cb, void *arg);
 
 #endif

@@ -35,6 +35,12 @@ struct store_backend {
 	int (*boot)(void *conn, int64_t hour_since, int64_t day_since, struct store_boot *out);
 	int (*host_query)(void *conn, const char *name, int res, int64_t since, int64_t until,
 	                  store_host_cb cb, void *arg);
+	int (*requests)(void *conn, const struct store_request_filter *f, store_request_cb cb,
+	                void *arg);
+	int (*security_counts)(void *conn, int64_t since, store_count_cb cb, void *arg);
+	int (*security_top)(void *conn, int64_t since, int limit, store_count_cb cb, void *arg);
+	int64_t (*blocks_count)(void *conn, int64_t since);
+	int (*blocks_active)(void *conn, int64_t now_ms, store_block_cb cb, void *arg);
 	/* Retention, on the writer connection: 1 more to do, 0 done, -1 error. */
 	int (*trim)(void *db, const struct store_retention *ret, int64_t now_ms, int64_t *cursor);
 };

@@ -14,6 +14,7 @@
 #include "util/xmalloc.h"
 #include "version.h"
 #include "web/health.h"
+#include "web/security.h"
 #include "web/web_int.h"
 
 static double percent(uint64_t part, uint64_t whole)
@@ -86,6 +87,19 @@ static json_t *application_part(struct web *w, const struct snapshot *s)
 	                 (double)s->loop_lag_max_ns / 1e9);
 }
 
+/* The seeds' security view: the threat level of the last 24 h of violations. */
+static json_t *security_part(struct web *w)
+{
+	struct store_reader *r = store_reader_acquire(w->store);
+	int64_t n = r ? api_security_violations_24h(r) : -1;
+
+	if (r != NULL)
+		store_reader_release(w->store, r);
+	return json_pack("{s:s,s:o,s:I}", "status", n < 0 ? "unknown" : guard_level(n),
+	                 "violations_24h", n < 0 ? json_null() : json_integer(n), "blocked_ips",
+	                 (json_int_t)guard_blocked_count(w->guard));
+}
+
 void handle_health_detailed(struct web_request *req, struct web_reply *rep)
 {
 	const struct snapshot *s = req->snap;
@@ -106,6 +120,7 @@ void handle_health_detailed(struct web_request *req, struct web_reply *rep)
 	json_object_set_new(doc, "process", process_part(s));
 	json_object_set_new(doc, "system", system_part(s));
 	json_object_set_new(doc, "application", application_part(req->web, s));
+	json_object_set_new(doc, "security", security_part(req->web));
 	json_object_set(doc, "checks", checks);
 	json_decref(health);
 	reply_json(rep, 200, json_dumps(doc, API_JSON_FLAGS));

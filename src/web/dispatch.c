@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "engine/snapshot.h"
+#include "web/security.h"
 #include "web/web_int.h"
 
 static void route_error(struct web_request *req, struct web_reply *rep, enum router_result r,
@@ -34,8 +35,10 @@ static void auth_error(struct web_request *req, struct web_reply *rep, enum auth
 	case AUTH_INVALID:
 		reply_json_error(rep, 401, "unauthorized", "the bearer token is not valid");
 		rep->www_authenticate = true;
+		rep->violation = VIOLATION_AUTH_FAILURE + 1;
 		break;
 	default:
+		rep->violation = VIOLATION_FORBIDDEN + 1;
 		reply_json_error(rep, 403, "forbidden",
 		                 "this resource needs the %s role (token %s is %s)",
 		                 auth_role_str(req->route->role), req->who.name,

@@ -11,6 +11,7 @@
 #include "web/prom.h"
 #include "web/prom_host.h"
 #include "web/prom_monitors.h"
+#include "web/security.h"
 #include "web/web_int.h"
 
 #define PROM_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -92,6 +93,23 @@ static void render_process(const struct snapshot *s, struct buf *out)
 	(void)s;
 }
 
+static void render_security(struct web *w, struct buf *out)
+{
+	uint64_t totals[VIOLATIONS];
+	int i;
+
+	guard_totals(w->guard, totals);
+	prom_family(out, "vigil_security_violations_total", "counter",
+	            "Violations by clients of Vigil's API since the start, by type.");
+	for (i = 0; i < VIOLATIONS; i++)
+		prom_sample(out, "vigil_security_violations_total", (double)totals[i], "type",
+		            violation_names[i], NULL);
+	prom_family(out, "vigil_security_blocked_addresses", "gauge",
+	            "Client addresses blocked now.");
+	prom_sample(out, "vigil_security_blocked_addresses", (double)guard_blocked_count(w->guard),
+	            NULL);
+}
+
 void handle_metrics(struct web_request *req, struct web_reply *rep)
 {
 	const struct snapshot_body *b = snapshot_render(req->snap, SNAP_METRICS, render_snapshot);
@@ -101,6 +119,7 @@ void handle_metrics(struct web_request *req, struct web_reply *rep)
 	P(buf_append(&out, b->data, b->len));
 	render_process(req->snap, &out);
 	web_stats_render(&req->web->stats, req->web->routes, &out);
+	render_security(req->web, &out);
 	rep->status = 200;
 	rep->content_type = PROM_TYPE;
 	rep->len = out.len;

@@ -14,9 +14,13 @@
 
 #include "conf/yaml.h"
 #include "engine/snapshot.h"
+#include "store/store.h"
 #include "util/log.h"
 #include "util/time.h"
+#include "util/url.h"
 #include "util/xmalloc.h"
+#include "web/reqlog.h"
+#include "web/security.h"
 #include "web/web_int.h"
 
 #define LISTEN_BACKLOG 1024
@@ -28,7 +32,9 @@ struct mhd_ctx {
 	struct buf body;
 	bool responded;
 	struct web_call *call; /* deferred: suspended until the engine answers */
-	char client[INET6_ADDRSTRLEN];
+	size_t header_bytes;
+	char peer[INET6_ADDRSTRLEN];   /* the socket's address */
+	char client[INET6_ADDRSTRLEN]; /* the client's, through trusted proxies */
 };
 
 struct web *web_new(const struct web_options *opt)
@@ -43,6 +49,8 @@ struct web *web_new(const struct web_options *opt)
 	w->nroutes = web_nroutes;
 	w->started_ns = time_mono_ns();
 	w->listen_fd = -1;
+	w->guard = guard_new(opt->store);
+	w->reqlog = reqlog_new(opt->store);
 	pthread_mutex_init(&w->calls_lock, NULL);
 	w->addr = s->addr;
 	w->threads = (int)s->threads;
@@ -132,6 +140,85 @@ static void add_headers(struct MHD_Response *r, const struct mhd_ctx *c,
 		                        "Bearer realm=\"vigil\"");
 }
 
+struct query_walk {
+	struct buf *out;
+	const struct conf_strlist *extra;
+};
+
+static bool secret_param(const char *key, const struct conf_strlist *extra)
+{
+	size_t i;
+
+	for (i = 0; url_secret_params[i] != NULL; i++)
+		if (strcasecmp(key, url_secret_params[i]) == 0)
+			return true;
+	for (i = 0; i < extra->n; i++)
+		if (strcasecmp(key, extra->v[i]) == 0)
+			return true;
+	return false;
+}
+
+static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+	struct query_walk *q = cls;
+
+	(void)kind;
+	(void)!buf_printf(q->out, "%c%s", q->out->len && strchr(q->out->data, '?') ? '&' : '?',
+	                  key);
+	if (value != NULL)
+		(void)!buf_printf(q->out, "=%s", secret_param(key, q->extra) ? "<secret>" : value);
+	return MHD_YES;
+}
+
+/* The request's path and query as the log keeps them: secret values hidden, bounded. */
+static void logged_path(const struct mhd_ctx *c, const struct conf_security *sec, char *out,
+                        size_t size)
+{
+	struct buf b;
+	struct query_walk q = { &b, &sec->secret_params };
+
+	buf_init(&b, size - 1);
+	(void)!buf_puts(&b, c->req.path ? c->req.path : "");
+	MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, add_query, &q);
+	snprintf(out, size, "%s", b.data ? b.data : "");
+	buf_free(&b);
+}
+
+/* What every request leaves behind: counters, its violation if any, a request log row. */
+static void after_request(struct web *w, struct mhd_ctx *c, const struct web_reply *rep,
+                          int64_t duration_ns)
+{
+	const struct vigil_config *cfg = c->req.snap ? c->req.snap->config : NULL;
+	const char *route =
+	        rep->route_index < w->nroutes ? w->routes[rep->route_index].pattern : "unmatched";
+	struct store_request r;
+
+	web_stats_record(&w->stats, rep->route_index, rep->status, duration_ns);
+	if (cfg == NULL)
+		return;
+	if (rep->violation > 0)
+		guard_violation(w->guard, cfg, c->client, (enum violation)(rep->violation - 1),
+		                route, rep->body && rep->len < 400 ? rep->body : NULL);
+	else if (rep->status == 400 || rep->status == 413 || rep->status == 431)
+		guard_violation(w->guard, cfg, c->client, VIOLATION_BAD_INPUT, route,
+		                rep->body && rep->len < 400 ? rep->body : NULL);
+	if (!cfg->security.request_log.enabled)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.t = time_wall_ms() - duration_ns / NS_PER_MS;
+	r.duration_us = duration_ns / 1000;
+	r.bytes_in = (int64_t)(c->header_bytes + c->body.len);
+	r.bytes_out = (int64_t)rep->len;
+	r.status = rep->status;
+	r.count = 1;
+	snprintf(r.method, sizeof(r.method), "%s", c->req.method ? c->req.method : "");
+	snprintf(r.route, sizeof(r.route), "%s", route);
+	snprintf(r.client, sizeof(r.client), "%s", c->client);
+	logged_path(c, &cfg->security, r.path, sizeof(r.path));
+	reqlog_add(w->reqlog, &cfg->security.request_log, &r);
+}
+
 /* Queues REP on the connection and counts it. Frees what REP owns. */
 static enum MHD_Result send_reply(struct web *w, struct mhd_ctx *c, struct web_reply *rep)
 {
@@ -150,8 +237,7 @@ static enum MHD_Result send_reply(struct web *w, struct mhd_ctx *c, struct web_r
 	if (r == NULL)
 		return MHD_NO;
 	add_headers(r, c, rep);
-	web_stats_record(&w->stats, rep->route_index, rep->status,
-	                 time_mono_ns() - c->req.start_ns);
+	after_request(w, c, rep, time_mono_ns() - c->req.start_ns);
 	ok = MHD_queue_response(c->conn, (unsigned)rep->status, r);
 	MHD_destroy_response(r);
 	c->responded = true;
@@ -168,6 +254,18 @@ static enum MHD_Result send_error(struct web *w, struct mhd_ctx *c, int status, 
 	return send_reply(w, c, &rep);
 }
 
+/* A refusal before routing (blocked, rate limited): not a violation by itself. */
+static enum MHD_Result send_refusal(struct web *w, struct mhd_ctx *c, int status, const char *code,
+                                    const char *msg, int retry_after)
+{
+	struct web_reply rep = { 0 };
+
+	reply_json_error(&rep, status, code, "%s", msg);
+	rep.route_index = w->nroutes;
+	rep.retry_after = retry_after;
+	return send_reply(w, c, &rep);
+}
+
 /* First call: set up the request and refuse what must not be read further. */
 static enum MHD_Result request_begin(struct web *w, struct MHD_Connection *conn, const char *url,
                                      const char *method, void **con_cls)
@@ -176,6 +274,7 @@ static enum MHD_Result request_begin(struct web *w, struct MHD_Connection *conn,
 	struct header_scan h = { 0 };
 	const struct conf_server *srv;
 	const char *cl;
+	int retry;
 
 	*con_cls = c;
 	c->conn = conn;
@@ -187,13 +286,28 @@ static enum MHD_Result request_begin(struct web *w, struct MHD_Connection *conn,
 	c->req.header = mhd_header;
 	c->req.query = mhd_query;
 	c->req.cls = conn;
-	client_address(conn, c->client, sizeof(c->client));
+	client_address(conn, c->peer, sizeof(c->peer));
+	snprintf(c->client, sizeof(c->client), "%s", c->peer);
 	c->req.client = c->client;
 	if (c->req.snap == NULL)
 		return send_error(w, c, 503, "unavailable", "starting up");
 	srv = &c->req.snap->config->server;
 	buf_init(&c->body, (size_t)srv->max_body_size);
+	guard_client(c->req.snap->config, c->peer, mhd_header(conn, "X-Forwarded-For"),
+	             mhd_header(conn, "Forwarded"), c->client, sizeof(c->client));
+	switch (guard_admit(w->guard, c->req.snap->config, c->client, url,
+	                    strncmp(url, "/health", 7) == 0 || strcmp(url, "/metrics") == 0,
+	                    mhd_header(conn, "Authorization") != NULL, &retry)) {
+	case GUARD_BLOCKED:
+		return send_refusal(w, c, 403, "blocked", "this address is blocked", retry);
+	case GUARD_LIMITED:
+		return send_refusal(w, c, 429, "rate_limited",
+		                    "too many requests from this address", retry);
+	default:
+		break;
+	}
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_header, &h);
+	c->header_bytes = h.bytes;
 	if (h.bytes > (size_t)srv->max_header_size)
 		return send_error(w, c, 431, "header_too_large",
 		                  "the request headers are too large");
@@ -469,6 +583,7 @@ int web_listen(struct web *w, char *err, size_t errlen)
 	raise_nofile(w->max_connections);
 	if (open_listener(w, err, errlen) < 0)
 		return -1;
+	guard_load(w->guard);
 	mhd_options(w, opts);
 	w->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_ARRAY, opts,
 	                          MHD_OPTION_END);
@@ -503,6 +618,11 @@ static void resume_all(struct web *w)
 	pthread_mutex_unlock(&w->calls_lock);
 }
 
+void web_tick(struct web *w)
+{
+	reqlog_flush(w->reqlog);
+}
+
 void web_stop(struct web *w)
 {
 	if (w->mhd != NULL) {
@@ -510,6 +630,7 @@ void web_stop(struct web *w)
 		MHD_stop_daemon(w->mhd); /* closes the listening socket too */
 		w->mhd = NULL;
 		w->listen_fd = -1;
+		reqlog_flush(w->reqlog); /* the last requests, while the store is open */
 	}
 }
 
@@ -519,6 +640,8 @@ void web_free(struct web *w)
 		return;
 	web_stop(w);
 	web_stats_free(&w->stats);
+	guard_free(w->guard);
+	reqlog_free(w->reqlog);
 	pthread_mutex_destroy(&w->calls_lock);
 	free(w->tls_cert_pem);
 	free(w->tls_key_pem);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/time.h"
 #include "util/xmalloc.h"
 #include "web/prom.h"
 #include "web/router.h"
@@ -17,6 +18,7 @@ void web_stats_init(struct web_stats *st, const struct route *table, size_t nrou
 	size_t i, j;
 
 	st->nroutes = nroutes;
+	histogram_init(&st->all, histogram_latency_bounds, histogram_latency_nbounds);
 	st->routes = xcalloc(nroutes + 1, sizeof(*st->routes));
 	st->canon = xcalloc(nroutes + 1, sizeof(*st->canon));
 	for (i = 0; i <= nroutes; i++) {
@@ -46,6 +48,34 @@ void web_stats_free(struct web_stats *st)
 	st->canon = NULL;
 }
 
+/* Counts one request in the slot of second NOW_S, restarting the slot when it is stale. */
+static void count_second(struct web_stats *st, int64_t now_s)
+{
+	size_t i = (size_t)(now_s % STATS_RATE_SECONDS);
+	int64_t seen = atomic_load_explicit(&st->rate_sec[i], memory_order_relaxed);
+
+	if (seen != now_s && atomic_compare_exchange_strong(&st->rate_sec[i], &seen, now_s))
+		atomic_store_explicit(&st->rate_n[i], 0, memory_order_relaxed);
+	atomic_fetch_add_explicit(&st->rate_n[i], 1, memory_order_relaxed);
+}
+
+double web_stats_rate(struct web_stats *st, int seconds, int64_t now_s)
+{
+	uint64_t n = 0;
+	int64_t s;
+
+	if (seconds > STATS_RATE_SECONDS - 1)
+		seconds = STATS_RATE_SECONDS - 1;
+	/* whole seconds only: the current one is still filling */
+	for (s = now_s - seconds; s < now_s; s++) {
+		size_t i = (size_t)(s % STATS_RATE_SECONDS);
+
+		if (atomic_load_explicit(&st->rate_sec[i], memory_order_relaxed) == s)
+			n += atomic_load_explicit(&st->rate_n[i], memory_order_relaxed);
+	}
+	return seconds > 0 ? (double)n / seconds : 0;
+}
+
 void web_stats_record(struct web_stats *st, size_t route, int status, int64_t duration_ns)
 {
 	struct web_route_stats *r =
@@ -55,6 +85,8 @@ void web_stats_record(struct web_stats *st, size_t route, int status, int64_t du
 		atomic_fetch_add_explicit(&r->codes[status - STATS_CODE_MIN], 1,
 		                          memory_order_relaxed);
 	histogram_observe(&r->duration, duration_ns);
+	histogram_observe(&st->all, duration_ns);
+	count_second(st, time_wall_ms() / 1000);
 	atomic_fetch_add_explicit(&st->requests, 1, memory_order_relaxed);
 	if (status >= 500)
 		atomic_fetch_add_explicit(&st->server_errors, 1, memory_order_relaxed);

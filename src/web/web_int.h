@@ -41,6 +41,8 @@ struct web {
 	char *tls_cert_pem, *tls_key_pem;
 	int listen_fd;
 	struct MHD_Daemon *mhd;
+	struct guard *guard;        /* rate limits, violations, blocks */
+	struct reqlog *reqlog;      /* the request log's buffer */
 	pthread_mutex_t calls_lock; /* between a deferred request and the engine's answer */
 	struct web_call *calls;     /* deferred requests with a connection (calls_lock) */
 };
@@ -95,6 +97,7 @@ struct web_reply {
 	bool www_authenticate;
 	size_t route_index;    /* for stats: index in the table, or nroutes */
 	struct web_call *call; /* set by web_defer: no reply yet */
+	int violation;         /* an enum violation + 1 to record, or 0 */
 };
 
 /*
@@ -153,6 +156,15 @@ void handle_monitor_resume(struct web_request *req, struct web_reply *rep);
 void handle_admin_reload(struct web_request *req, struct web_reply *rep);
 void handle_admin_cache_clear(struct web_request *req, struct web_reply *rep);
 void handle_openapi(struct web_request *req, struct web_reply *rep);
+void handle_security(struct web_request *req, struct web_reply *rep);
+void handle_blocks_list(struct web_request *req, struct web_reply *rep);
+void handle_block_add(struct web_request *req, struct web_reply *rep);
+void handle_block_remove(struct web_request *req, struct web_reply *rep);
+void handle_requests(struct web_request *req, struct web_reply *rep);
+void handle_dashboard(struct web_request *req, struct web_reply *rep);
+struct store_reader;
+/* Security events of the last 24 h, or -1 (api_security.c). */
+int64_t api_security_violations_24h(struct store_reader *r);
 
 /* The OpenAPI 3.1 document of the N routes of TABLE (openapi.c). */
 json_t *openapi_document(const struct route *table, size_t n);

@@ -85,6 +85,14 @@ def test_validation_errors_name_the_field(daemon, targets):
         ({'name': 'X', 'type': 'http', 'url': 'http://x/', 'auth': {'bearer_file': '/etc/passwd'}},
          '$.auth.bearer_file', 'files'),
         ([1, 2], '$', 'object'),
+        ({'name': 5, 'type': 'tcp', 'host': 'h', 'port': 1}, '$.name', 'expected a string'),
+        ({'name': 'X', 'type': 'tcp', 'host': 'h', 'port': '80'}, '$.port', 'an integer'),
+        ({'name': 'X', 'type': 'http', 'url': 'http://x/', 'critical': 'yes'}, '$.critical',
+         'a boolean'),
+        ({'name': 'X', 'type': 'http', 'url': 'http://x/', 'headers': {'A': 1}}, '$.headers.A',
+         'a string'),
+        ({'name': 'X', 'type': 'http', 'url': 'http://x/', 'conditions': [1]},
+         '$.conditions[0]', 'a string'),
     ]
     for body, path, words in cases:
         r = call(d, 'POST', '/api/v1/monitors', body=body)
