@@ -188,9 +188,29 @@ static void body_error(struct conf_diag *d, const char *msg)
 	json_paths(d, at);
 }
 
+static void copy_list(struct conf_strlist *to, const struct conf_strlist *from)
+{
+	size_t i;
+
+	to->v = xcalloc(from->n + 1, sizeof(*to->v));
+	for (i = 0; i < from->n; i++)
+		to->v[i] = xstrdup(from->v[i]);
+	to->n = from->n;
+}
+
+/* The monitor runs under BASE's SSRF policy, copied into its own config. */
+static void take_policy(struct vigil_config *cfg, const struct conf_security *base)
+{
+	struct conf_targets *t = &cfg->security.targets;
+
+	t->allow_internal = base->targets.allow_internal;
+	copy_list(&t->allow, &base->targets.allow);
+	copy_list(&t->deny, &base->targets.deny);
+	cfg->monitors.v[0].targets = t;
+}
+
 struct vigil_config *conf_api_monitor(const char *text, size_t len,
-                                      const struct conf_strlist *secret_params,
-                                      struct conf_diag *diag)
+                                      const struct conf_security *base, struct conf_diag *diag)
 {
 	struct vigil_config *cfg;
 	json_error_t jerr;
@@ -220,6 +240,13 @@ struct vigil_config *conf_api_monitor(const char *text, size_t len,
 
 		if (t != NULL)
 			specs[n++] = t->spec;
+		if (type != NULL && strcmp(type, "command") == 0 && !base->allow_api_commands) {
+			conf_diag_add(diag,
+			              "command monitors run programs: they can be made "
+			              "through the API only with security.allow_api_commands");
+			free(diag->paths[diag->n - 1]);
+			diag->paths[diag->n - 1] = xstrdup("$.type");
+		}
 		check_object(obj, specs, n, "$", diag);
 		if (diag->n > at) {
 			json_decref(obj);
@@ -244,7 +271,8 @@ struct vigil_config *conf_api_monitor(const char *text, size_t len,
 		free(canon);
 		return NULL;
 	}
-	conf_secure_monitors(cfg, secret_params);
+	conf_secure_monitors(cfg, &base->secret_params);
+	take_policy(cfg, base);
 	cfg->api_body = canon;
 	return cfg;
 }

@@ -166,13 +166,13 @@ struct vigil_config *conf_load_text(const char *name, const char *text, size_t l
 /*
  * Decodes one monitor sent to the API: TEXT must be a JSON object with the
  * keys a monitor has in the configuration file. Returns a config holding
- * just that monitor (monitors.v[0]; api_body its canonical JSON), with the
- * secret parameters SECRET_PARAMS (the running config's) applied, or NULL
- * with the errors in DIAG, their paths as JSON paths ("$.url").
+ * just that monitor (monitors.v[0]; api_body its canonical JSON) under the
+ * secret parameters and the SSRF policy (security.targets, copied) of BASE,
+ * the running configuration's security section, or NULL with the errors in
+ * DIAG, their paths as JSON paths ("$.url").
  */
 struct vigil_config *conf_api_monitor(const char *text, size_t len,
-                                      const struct conf_strlist *secret_params,
-                                      struct conf_diag *diag);
+                                      const struct conf_security *base, struct conf_diag *diag);
 /* Registers the secret query parameters of every monitor's URLs (defaults plus EXTRA). */
 void conf_secure_monitors(struct vigil_config *cfg, const struct conf_strlist *extra);
 /*

@@ -10,6 +10,7 @@
 struct buf;
 
 struct condition;
+struct conf_targets;
 struct probe_type;
 
 struct monitor_conf {
@@ -36,6 +37,8 @@ struct monitor_conf {
 	struct condition **degr;
 	size_t ndegr;
 	char *fingerprint; /* the monitor's printed config: equal text, unchanged monitor */
+	/* made through the API: where it may connect (in its config); NULL: trusted */
+	const struct conf_targets *targets;
 };
 
 struct conf_monitors {

@@ -4,6 +4,7 @@
 
 #include "conf/conf.h"
 #include "conf/conf_int.h"
+#include "util/xmalloc.h"
 
 #define MS(x)   ((int64_t)(x))
 #define SEC(x)  (MS(x) * 1000)
@@ -107,6 +108,11 @@ static void security_init(void *obj)
 	s->block_window = MIN(10);
 	s->block_for = HOUR(1);
 	s->request_log = (struct conf_request_log){ true, DAY(7), 1000000, 2000 };
+	/* this machine's own clients (the CLI, local health checks) are never limited */
+	s->allow.v = xcalloc(3, sizeof(*s->allow.v));
+	s->allow.v[0] = xstrdup("127.0.0.0/8");
+	s->allow.v[1] = xstrdup("::1");
+	s->allow.n = 2;
 }
 
 static const struct conf_key security_keys[] = {
@@ -155,8 +161,9 @@ static const struct conf_key security_keys[] = {
 	  .type = CONF_STRLIST,
 	  .offset = offsetof(struct conf_security, allow),
 	  .parse = conf_check_cidrs,
-	  .help = "addresses and CIDRs never rate limited nor blocked (monitoring systems, "
-	          "load balancers)" },
+	  .help = "addresses and CIDRs never rate limited nor blocked (default: this machine, "
+	          "127.0.0.0/8 and ::1; behind a local reverse proxy set server.trusted_proxies "
+	          "so clients are told apart)" },
 	{ .name = "targets",
 	  .type = CONF_SECTION,
 	  .offset = offsetof(struct conf_security, targets),

@@ -41,8 +41,8 @@ void engine_api_boot(struct engine *e, const struct store_boot *boot)
 	for (i = 0; boot != NULL && i < boot->napi_monitors; i++) {
 		const struct store_boot_api_monitor *b = &boot->api_monitors[i];
 		struct conf_diag d = { 0 };
-		struct vigil_config *cfg = conf_api_monitor(b->body, strlen(b->body),
-		                                            &e->config->security.secret_params, &d);
+		struct vigil_config *cfg =
+		        conf_api_monitor(b->body, strlen(b->body), &e->config->security, &d);
 
 		if (cfg == NULL) {
 			log_warnx(
@@ -188,4 +188,31 @@ void engine_api_delete(struct engine *e, struct engine_cmd *c)
 	c->status = 200;
 	snprintf(c->message, sizeof(c->message), "monitor \"%s\" deleted", c->id);
 	persist(e, c, c->id, NULL);
+}
+
+size_t engine_api_redecode(struct engine *e, struct vigil_config ***olds)
+{
+	size_t i, j, n = 0;
+
+	*olds = xcalloc(e->napi + 1, sizeof(**olds));
+	for (i = 0; i < e->napi; i++) {
+		struct api_monitor *a = e->api[i];
+		struct conf_diag d = { 0 };
+		struct vigil_config *cfg = conf_api_monitor(
+		        a->cfg->api_body, strlen(a->cfg->api_body), &e->config->security, &d);
+
+		if (cfg == NULL) {
+			log_warnx("engine: the API monitor %s is not valid under the new "
+			          "configuration; "
+			          "it keeps the old one:",
+			          a->cfg->monitors.v[0].id);
+			for (j = 0; j < d.n; j++)
+				log_warnx("  %s: %s", d.paths[j], d.texts[j]);
+		} else {
+			(*olds)[n++] = a->cfg;
+			a->cfg = cfg;
+		}
+		conf_diag_free(&d);
+	}
+	return n;
 }

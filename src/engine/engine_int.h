@@ -140,6 +140,12 @@ void engine_api_create(struct engine *e, struct engine_cmd *c);
 void engine_api_replace(struct engine *e, struct engine_cmd *c);
 void engine_api_delete(struct engine *e, struct engine_cmd *c);
 void engine_api_free(struct engine *e);
+/*
+ * Decodes the API monitors again under the new configuration's security
+ * section (secret parameters, SSRF policy). The replaced configs go to
+ * *OLDS (unref them after engine_monitors_apply); returns how many.
+ */
+size_t engine_api_redecode(struct engine *e, struct vigil_config ***olds);
 
 /* control.c: run now, pause, resume */
 void engine_monitor_run(struct engine *e, struct engine_cmd *c);

@@ -19,8 +19,8 @@ static void reload_work(uv_work_t *req)
 static void apply_config(struct engine *e, struct vigil_config *cfg)
 {
 	struct conf_diag restart = { 0 };
-	struct vigil_config *old = e->config;
-	size_t i;
+	struct vigil_config *old = e->config, **olds;
+	size_t i, nolds;
 
 	if (conf_restart_changes(e->config, cfg, &restart) > 0)
 		for (i = 0; i < restart.n; i++)
@@ -31,8 +31,12 @@ static void apply_config(struct engine *e, struct vigil_config *cfg)
 	log_set_secrets(cfg->secrets);
 	log_configure((enum log_level)cfg->log.level, (enum log_format)cfg->log.format);
 	e->config = cfg;
-	engine_monitors_apply(e); /* while the old config still holds the monitors' keys */
+	nolds = engine_api_redecode(e, &olds);
+	engine_monitors_apply(e); /* while the old configs still hold the monitors' keys */
 	conf_unref(old);
+	for (i = 0; i < nolds; i++)
+		conf_unref(olds[i]);
+	free(olds);
 	engine_mark_dirty(e);
 	log_info("engine: configuration reloaded from %s", cfg->source);
 }

@@ -11,6 +11,7 @@
 #include "probe/curl_uv.h"
 #include "probe/http.h"
 #include "probe/probe.h"
+#include "probe/targets.h"
 #include "util/time.h"
 #include "util/url.h"
 #include "util/xmalloc.h"
@@ -21,6 +22,7 @@ struct http_run {
 	const struct http_conf *conf;
 	char errbuf[CURL_ERROR_SIZE];
 	bool too_large;
+	char refused[256]; /* why the SSRF guard refused a connection */
 };
 
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
@@ -141,6 +143,11 @@ static void outcome(struct http_run *h, CURLcode rc)
 
 	curl_easy_getinfo(h->easy, CURLINFO_OS_ERRNO, &oserr);
 	curl_easy_getinfo(h->easy, CURLINFO_REDIRECT_COUNT, &redirects);
+	if (h->refused[0] && rc != CURLE_OK) {
+		probe_result_set(r, PROBE_TARGET_FORBIDDEN, "%s%s", h->refused,
+		                 redirects > 0 ? " (after a redirect)" : "");
+		return;
+	}
 	switch (rc) {
 	case CURLE_OK:
 		probe_result_set(r, PROBE_OK, "HTTP %d", r->http_status);
@@ -247,6 +254,40 @@ static void set_method(CURL *e, const struct http_conf *c)
 	}
 }
 
+/* The host of the URL being fetched now (redirects included), into OUT. */
+static void current_host(CURL *easy, char *out, size_t size)
+{
+	char *url = NULL, *host = NULL;
+	CURLU *u;
+
+	out[0] = '\0';
+	if (curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &url) != CURLE_OK || url == NULL)
+		return;
+	u = curl_url();
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		snprintf(out, size, "%s", host);
+	curl_free(host);
+	curl_url_cleanup(u);
+}
+
+/*
+ * Every socket of a monitor made through the API: the address about to be
+ * connected to (after resolution, at every redirect hop) must be allowed.
+ */
+static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct http_run *h = arg;
+	char host[256];
+
+	(void)purpose;
+	current_host(h->easy, host, sizeof(host));
+	if (!targets_allow(h->run->mon->targets, host[0] ? host : NULL, &a->addr, h->refused,
+	                   sizeof(h->refused)))
+		return CURL_SOCKET_BAD;
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static void set_options(struct http_run *h)
 {
 	CURL *e = h->easy;
@@ -276,9 +317,14 @@ static void set_options(struct http_run *h)
 	curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
 	if (c->tls_ca != NULL)
 		curl_easy_setopt(e, CURLOPT_CAINFO, c->tls_ca);
-	if (!c->keepalive) {
+	if (!c->keepalive || h->run->mon->targets != NULL) {
+		/* a reused connection would skip the SSRF guard's check */
 		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	}
+	if (h->run->mon->targets != NULL) {
+		curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+		curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, h);
 	}
 	if (c->header_list != NULL)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->header_list);

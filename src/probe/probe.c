@@ -34,6 +34,7 @@ static const char *const outcome_names[PROBE_OUTCOME_COUNT] = {
 	[PROBE_UNEXPECTED_RESPONSE] = "unexpected_response",
 	[PROBE_INTERNAL_ERROR] = "internal_error",
 	[PROBE_CANCELLED] = "cancelled",
+	[PROBE_TARGET_FORBIDDEN] = "target_forbidden",
 };
 
 const char *status_str(enum status s)

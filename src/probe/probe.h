@@ -54,7 +54,8 @@ enum probe_outcome {
 	PROBE_UNEXPECTED_RESPONSE, /* tcp: the expected text was not read */
 	PROBE_INTERNAL_ERROR,      /* Vigil could not run the check: status unknown */
 	PROBE_CANCELLED,           /* stopped by Vigil (reload, shutdown): status unknown */
-	PROBE_OUTCOME_COUNT
+	PROBE_TARGET_FORBIDDEN,    /* an API monitor's address refused by security.targets */
+	PROBE_OUTCOME_COUNT        /* new outcomes go last: their numbers are stored */
 };
 
 /* The stable reason code of an outcome ("ok", "timeout", ...). */

@@ -7,6 +7,7 @@
 
 #include "conf/monitors.h"
 #include "probe/probe.h"
+#include "probe/targets.h"
 #include "util/time.h"
 #include "util/xmalloc.h"
 
@@ -214,6 +215,7 @@ static void connect_to(struct tcp_run *t, const struct sockaddr *addr)
 static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 {
 	struct tcp_run *t = req->data;
+	char why[256];
 
 	t->resolving = false;
 	if (t->ended) { /* cancelled or timed out meanwhile */
@@ -230,6 +232,12 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 		tcp_end(t);
 		return;
 	}
+	if (!targets_allow(t->run->mon->targets, t->conf->host, res->ai_addr, why, sizeof(why))) {
+		probe_result_set(&t->run->result, PROBE_TARGET_FORBIDDEN, "%s", why);
+		uv_freeaddrinfo(res);
+		tcp_end(t);
+		return;
+	}
 	connect_to(t, res->ai_addr);
 	uv_freeaddrinfo(res);
 }
@@ -240,7 +248,7 @@ static int tcp_start(struct probe_run *run)
 	const struct tcp_conf *c = run->mon->probe_conf;
 	struct sockaddr_storage ss;
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
-	char port[8];
+	char port[8], why[256];
 	int r;
 
 	t->run = run;
@@ -249,6 +257,13 @@ static int tcp_start(struct probe_run *run)
 	snprintf(port, sizeof(port), "%d", (int)c->port);
 	if (uv_ip4_addr(c->host, (int)c->port, (struct sockaddr_in *)&ss) == 0 ||
 	    uv_ip6_addr(c->host, (int)c->port, (struct sockaddr_in6 *)&ss) == 0) {
+		if (!targets_allow(run->mon->targets, NULL, (struct sockaddr *)&ss, why,
+		                   sizeof(why))) {
+			free(t);
+			run->priv = NULL;
+			probe_result_set(&run->result, PROBE_TARGET_FORBIDDEN, "%s", why);
+			return -1;
+		}
 		connect_to(t, (struct sockaddr *)&ss);
 		return 0;
 	}

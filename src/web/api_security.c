@@ -194,6 +194,12 @@ void handle_block_add(struct web_request *req, struct web_reply *rep)
 		json_decref(body);
 		return;
 	}
+	if (guard_allowed(req->snap->config, ip)) {
+		reply_json_error(rep, 409, "allowed",
+		                 "%s is in security.allow: it is never blocked", ip);
+		json_decref(body);
+		return;
+	}
 	if (ms > 0)
 		until = time_wall_ms() + ms;
 	guard_block(req->web->guard, ip, until, req->who.name ? req->who.name : "api",

@@ -286,13 +286,13 @@ enum guard_verdict guard_admit(struct guard *g, const struct vigil_config *cfg, 
 	int wait;
 
 	*retry_after = 0;
+	if (listed(&sec->allow, client))
+		return GUARD_PASS; /* never limited nor blocked */
 	if (blocked(g, client, now, &b)) {
 		*retry_after = b.until ? (int)((b.until - now + 999) / 1000) : 0;
 		record(g, client, VIOLATION_BLOCKED, path, "request from a blocked address");
 		return GUARD_BLOCKED;
 	}
-	if (listed(&sec->allow, client))
-		return GUARD_PASS;
 	wait = ratelimit_take(g->clients, client, health ? RL_HEALTH : RL_API,
 	                      health ? &sec->health_rate_limit : &sec->rate_limit, now_ns, false);
 	if (wait == 0 && auth) {
@@ -355,6 +355,11 @@ int guard_block(struct guard *g, const char *ip, int64_t until_ms, const char *b
 	op->text = xstrdup(reason ? reason : "");
 	(void)store_submit(g->store, op);
 	return 0;
+}
+
+bool guard_allowed(const struct vigil_config *cfg, const char *ip)
+{
+	return listed(&cfg->security.allow, ip);
 }
 
 bool guard_unblock(struct guard *g, const char *ip, const char *by)

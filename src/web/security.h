@@ -64,6 +64,8 @@ void guard_violation(struct guard *g, const struct vigil_config *cfg, const char
 /* Blocks IP until UNTIL_MS (0: until unblocked) by BY for REASON. Returns 0 or -1 (bad ip). */
 int guard_block(struct guard *g, const char *ip, int64_t until_ms, const char *by,
                 const char *reason);
+/* Whether IP is in security.allow (never limited nor blocked). */
+bool guard_allowed(const struct vigil_config *cfg, const char *ip);
 /* Lifts the block of IP; returns whether there was one. */
 bool guard_unblock(struct guard *g, const char *ip, const char *by);
 

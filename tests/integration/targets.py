@@ -324,6 +324,9 @@ commonName = supplied
         elif parts[0] == 'redirect' and len(parts) == 2 and parts[1].isdigit():
             n = int(parts[1])
             self._respond(c, 302, b'', {'Location': f'/redirect/{n - 1}' if n > 0 else '/ok'})
+        elif parts[0] == 'redirect-to' and len(parts) == 3 and parts[2].isdigit():
+            # another host: /redirect-to/127.0.0.2/8080 (for the SSRF guard's tests)
+            self._respond(c, 302, b'', {'Location': f'http://{parts[1]}:{parts[2]}/ok'})
         elif p in ('/redirect-loop', '/redirect-file', '/redirect-gopher'):
             loc = {'/redirect-loop': '/redirect-loop', '/redirect-file': 'file:///etc/passwd',
                    '/redirect-gopher': 'gopher://127.0.0.1/'}[p]

@@ -10,7 +10,10 @@ VIEW, OPS, BOSS = 'viewer-token-0123456789', 'operator-token-0123456789', 'admin
 AUTH = ('auth:\n  tokens:\n'
         f'    - {{name: view, token: {VIEW}}}\n'
         f'    - {{name: ops, token: {OPS}, role: operator}}\n'
-        f'    - {{name: boss, token: {BOSS}, role: admin}}\n')
+        f'    - {{name: boss, token: {BOSS}, role: admin}}\n'
+        # the targets of these tests are on loopback, which API monitors may not
+        # reach by default (test_ssrf.py tests that)
+        'security:\n  targets: {allow: ["127.0.0.0/8"]}\n')
 
 
 def config(targets, *extra):
