@@ -12,7 +12,7 @@ libjansson-dev libssl-dev libcmocka-dev
 clang clang-format libclang-rt-14-dev
 python3 python3-pytest python3-requests python3-jsonschema
 prometheus prometheus-blackbox-exporter prometheus-node-exporter openssl curl
-nginx-light wrk
+nginx-light wrk slowhttptest
 "
 
 missing=""
