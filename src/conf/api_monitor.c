@@ -110,7 +110,7 @@ static void check_value(const struct conf_key *k, json_t *v, const char *path, s
 		}
 		for (i = 0; i < json_array_size(v); i++)
 			if (!json_is_string(json_array_get(v, i))) {
-				snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+				snprintf(sub, sizeof(sub), "%.500s[%zu]", path, i);
 				type_error(d, sub, "a string", json_array_get(v, i));
 			}
 		break;
@@ -125,7 +125,7 @@ static void check_value(const struct conf_key *k, json_t *v, const char *path, s
 
 			json_object_foreach(v, key, x) if (!json_is_string(x))
 			{
-				snprintf(sub, sizeof(sub), "%s.%s", path, key);
+				snprintf(sub, sizeof(sub), "%.500s.%.80s", path, key);
 				type_error(d, sub, "a string", x);
 			}
 		}
@@ -142,7 +142,7 @@ static void check_value(const struct conf_key *k, json_t *v, const char *path, s
 			break;
 		}
 		for (i = 0; i < json_array_size(v) && k->spec != NULL; i++) {
-			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+			snprintf(sub, sizeof(sub), "%.500s[%zu]", path, i);
 			if (!json_is_object(json_array_get(v, i)))
 				type_error(d, sub, "an object", json_array_get(v, i));
 			else
@@ -173,7 +173,7 @@ static void check_object(json_t *obj, const struct conf_spec *const *specs, size
 					break;
 			if (k->name == NULL)
 				continue;
-			snprintf(sub, sizeof(sub), "%s.%s", path, key);
+			snprintf(sub, sizeof(sub), "%.500s.%.80s", path, key);
 			check_value(k, v, sub, d);
 			break;
 		}

@@ -13,6 +13,7 @@
 #include "conf/monitors.h"
 #include "conf/schema.h"
 #include "conf/value.h"
+#include "util/cidr.h"
 #include "util/sha256.h"
 
 struct secret_set;
@@ -26,6 +27,12 @@ struct conf_tls {
 	char *key;
 };
 
+/* Networks parsed from a list of addresses and CIDRs (entries that are not are left out). */
+struct conf_nets {
+	struct cidr *v;
+	size_t n;
+};
+
 struct conf_server {
 	char *listen;                        /* "host:port" as written */
 	struct conf_listen addr;             /* derived from listen */
@@ -37,6 +44,7 @@ struct conf_server {
 	int64_t max_body_size;               /* request bodies above this get 413 */
 	int64_t max_header_size;             /* request headers above this get 431 */
 	struct conf_strlist trusted_proxies; /* CIDRs whose X-Forwarded-For is believed */
+	struct conf_nets trusted_nets;       /* derived from trusted_proxies */
 	struct conf_tls tls;
 };
 
@@ -121,10 +129,11 @@ struct conf_security {
 	struct conf_rate rate_limit;         /* per client address: the API and everything else */
 	struct conf_rate health_rate_limit;  /* per client address: /health* and /metrics */
 	struct conf_rate auth_failure_limit; /* per client address: failed authentications */
-	int64_t block_after;       /* violations within block_window that block the address */
-	int64_t block_window;      /* ms */
-	int64_t block_for;         /* ms */
-	struct conf_strlist allow; /* addresses and CIDRs never limited nor blocked */
+	int64_t block_after;         /* violations within block_window that block the address */
+	int64_t block_window;        /* ms */
+	int64_t block_for;           /* ms */
+	struct conf_strlist allow;   /* addresses and CIDRs never limited nor blocked */
+	struct conf_nets allow_nets; /* derived from allow */
 	struct conf_targets targets;
 	bool allow_api_commands; /* command monitors may be made through the API */
 	struct conf_request_log request_log;
@@ -173,6 +182,10 @@ struct vigil_config *conf_load_text(const char *name, const char *text, size_t l
  */
 struct vigil_config *conf_api_monitor(const char *text, size_t len,
                                       const struct conf_security *base, struct conf_diag *diag);
+/* Parses the addresses and CIDRs of L into NETS (freed with conf_nets_free). */
+void conf_nets_parse(struct conf_nets *nets, const struct conf_strlist *l);
+void conf_nets_free(struct conf_nets *nets);
+
 /* Registers the secret query parameters of every monitor's URLs (defaults plus EXTRA). */
 void conf_secure_monitors(struct vigil_config *cfg, const struct conf_strlist *extra);
 /*

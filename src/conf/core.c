@@ -135,6 +135,13 @@ static void server_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 	if (s->max_header_size + KIB(4) > s->connection_memory)
 		conf_error(ctx, node,
 		           "connection_memory must exceed max_header_size by 4KiB at least");
+	conf_nets_free(&s->trusted_nets);
+	conf_nets_parse(&s->trusted_nets, &s->trusted_proxies);
+}
+
+static void server_cleanup(void *obj)
+{
+	conf_nets_free(&((struct conf_server *)obj)->trusted_nets);
 }
 
 static const struct conf_key server_keys[] = {
@@ -211,6 +218,7 @@ const struct conf_spec conf_server_spec = {
 	.keys = server_keys,
 	.init = server_init,
 	.finish = server_finish,
+	.cleanup = server_cleanup,
 };
 
 /* ---- storage ---- */

@@ -572,6 +572,38 @@ static void check_required(struct conf_ctx *ctx, yaml_node_t *node,
 	}
 }
 
+/*
+ * Sections absent from the file keep their defaults, but what their finish
+ * derives from those defaults (parsed addresses...) must still be derived.
+ */
+static void finish_absent(struct conf_ctx *ctx, const struct conf_spec *const *specs,
+                          void *const *objs, size_t n, const struct seen *seen, size_t nseen)
+{
+	const struct conf_key *k;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (k = specs[i]->keys; k->name != NULL; k++) {
+			const struct conf_spec *sub[1] = { k->spec };
+			void *subobj[1];
+			size_t saved;
+
+			if (k->type != CONF_SECTION || k->spec == NULL)
+				continue;
+			for (j = 0; j < nseen && seen[j].key != k; j++)
+				;
+			if (j < nseen)
+				continue;
+			subobj[0] = FIELD(objs[i], k);
+			saved = conf_path_push(ctx, k->name);
+			finish_absent(ctx, sub, subobj, 1, NULL, 0);
+			if (k->spec->finish)
+				k->spec->finish(ctx, NULL, subobj[0]);
+			conf_path_pop(ctx, saved);
+		}
+	}
+}
+
 void conf_decode_multi(struct conf_ctx *ctx, yaml_node_t *node,
                        const struct conf_spec *const *specs, void *const *objs, size_t n)
 {
@@ -591,6 +623,7 @@ void conf_decode_multi(struct conf_ctx *ctx, yaml_node_t *node,
 			decode_pair(ctx, node, pair, specs, objs, n, seen, &nseen);
 	}
 	check_required(ctx, node, specs, n, seen, nseen);
+	finish_absent(ctx, specs, objs, n, seen, nseen);
 	free(seen);
 	for (i = 0; i < n; i++)
 		if (specs[i]->finish)

@@ -1,5 +1,6 @@
 /* The security section: rate limits, blocking, the request log and the SSRF policy. */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf/conf.h"
@@ -182,9 +183,45 @@ static const struct conf_key security_keys[] = {
 	{ 0 },
 };
 
+void conf_nets_parse(struct conf_nets *nets, const struct conf_strlist *l)
+{
+	char err[128];
+	size_t i;
+
+	nets->v = xcalloc(l->n + 1, sizeof(*nets->v));
+	nets->n = 0;
+	for (i = 0; i < l->n; i++)
+		if (cidr_parse(l->v[i], &nets->v[nets->n], err, sizeof(err)) == 0)
+			nets->n++;
+}
+
+void conf_nets_free(struct conf_nets *nets)
+{
+	free(nets->v);
+	nets->v = NULL;
+	nets->n = 0;
+}
+
+static void security_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
+{
+	struct conf_security *s = obj;
+
+	(void)ctx;
+	(void)node;
+	conf_nets_free(&s->allow_nets);
+	conf_nets_parse(&s->allow_nets, &s->allow);
+}
+
+static void security_cleanup(void *obj)
+{
+	conf_nets_free(&((struct conf_security *)obj)->allow_nets);
+}
+
 const struct conf_spec conf_security_spec = {
 	.name = "security",
 	.size = sizeof(struct conf_security),
 	.keys = security_keys,
 	.init = security_init,
+	.finish = security_finish,
+	.cleanup = security_cleanup,
 };

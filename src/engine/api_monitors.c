@@ -9,6 +9,7 @@
 #include "engine/engine_int.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/secret.h"
 #include "util/time.h"
 #include "util/xmalloc.h"
 
@@ -61,9 +62,25 @@ void engine_api_boot(struct engine *e, const struct store_boot *boot)
 		         e->napi == 1 ? "" : "s");
 }
 
+void engine_secrets_rebuild(struct engine *e)
+{
+	struct secret_set *set = secret_set_new();
+	size_t i;
+
+	secret_set_merge(set, e->config->secrets);
+	for (i = 0; i < e->napi; i++)
+		secret_set_merge(set, e->api[i]->cfg->secrets);
+	secret_set_unref(e->secrets);
+	e->secrets = set;
+	log_set_secrets(set);
+}
+
 void engine_api_free(struct engine *e)
 {
 	size_t i;
+
+	secret_set_unref(e->secrets);
+	e->secrets = NULL;
 
 	for (i = 0; i < e->napi; i++) {
 		conf_unref(e->api[i]->cfg);
@@ -136,6 +153,7 @@ void engine_api_create(struct engine *e, struct engine_cmd *c)
 	append(e, c->config, now, now);
 	c->config = NULL;
 	engine_monitors_apply(e);
+	engine_secrets_rebuild(e);
 	log_info("engine: monitor %s created through the API by %s", c->id, c->who);
 	c->status = 201;
 	persist(e, c, c->id, e->api[e->napi - 1]);
@@ -163,6 +181,7 @@ void engine_api_replace(struct engine *e, struct engine_cmd *c)
 	e->api[i]->updated_ms = time_wall_ms();
 	c->config = NULL;
 	engine_monitors_apply(e); /* while OLD still holds the monitor's strings */
+	engine_secrets_rebuild(e);
 	conf_unref(old);
 	log_info("engine: monitor %s changed through the API by %s", c->id, c->who);
 	c->status = 200;
@@ -182,6 +201,7 @@ void engine_api_delete(struct engine *e, struct engine_cmd *c)
 	memmove(&e->api[i], &e->api[i + 1], (e->napi - (size_t)i - 1) * sizeof(*e->api));
 	e->napi--;
 	engine_monitors_apply(e);
+	engine_secrets_rebuild(e);
 	conf_unref(a->cfg);
 	free(a);
 	log_info("engine: monitor %s deleted through the API by %s", c->id, c->who);

@@ -9,6 +9,7 @@
 #include "store/store.h"
 #include "util/log.h"
 #include "util/rcstr.h"
+#include "util/secret.h"
 #include "util/time.h"
 #include "util/xmalloc.h"
 #include "version.h"
@@ -110,6 +111,7 @@ static void engine_publish(struct engine *e)
 	s->wall_ms = time_wall_ms();
 	s->started_ms = e->started_ms;
 	s->config = conf_ref(e->config);
+	s->secrets = secret_set_ref(e->secrets ? e->secrets : e->config->secrets);
 	s->ready = !e->closing;
 	store_stats_read(e->store, &s->store);
 	s->db_size = e->sys.db_size;

@@ -105,6 +105,8 @@ struct engine {
 	/* monitors made through the API (api_monitors.c) */
 	struct api_monitor **api; /* in creation order */
 	size_t napi, api_cap;
+	/* every secret: the configuration's and the API monitors' (logs, snapshots) */
+	struct secret_set *secrets;
 
 	/* host metrics (host.c) */
 	struct engine_host *host;    /* NULL when off or closed */
@@ -140,6 +142,8 @@ void engine_api_create(struct engine *e, struct engine_cmd *c);
 void engine_api_replace(struct engine *e, struct engine_cmd *c);
 void engine_api_delete(struct engine *e, struct engine_cmd *c);
 void engine_api_free(struct engine *e);
+/* Rebuilds e->secrets after the configuration or the API monitors changed. */
+void engine_secrets_rebuild(struct engine *e);
 /*
  * Decodes the API monitors again under the new configuration's security
  * section (secret parameters, SSRF policy). The replaced configs go to

@@ -28,7 +28,7 @@ static void apply_config(struct engine *e, struct vigil_config *cfg)
 			          "restart",
 			          restart.msgs[i]);
 	conf_diag_free(&restart);
-	log_set_secrets(cfg->secrets);
+	/* the API monitors' secrets join once they are decoded again (below) */
 	log_configure((enum log_level)cfg->log.level, (enum log_format)cfg->log.format);
 	e->config = cfg;
 	nolds = engine_api_redecode(e, &olds);
@@ -37,6 +37,7 @@ static void apply_config(struct engine *e, struct vigil_config *cfg)
 	for (i = 0; i < nolds; i++)
 		conf_unref(olds[i]);
 	free(olds);
+	engine_secrets_rebuild(e);
 	engine_mark_dirty(e);
 	log_info("engine: configuration reloaded from %s", cfg->source);
 }

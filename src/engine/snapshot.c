@@ -9,6 +9,7 @@
 #include "conf/conf.h"
 #include "host/view.h"
 #include "util/rcstr.h"
+#include "util/secret.h"
 #include "util/sha256.h"
 #include "util/xmalloc.h"
 
@@ -43,6 +44,7 @@ void snapshot_unref(struct snapshot *s)
 	free(s->monitors);
 	pthread_mutex_destroy(&s->render_lock);
 	conf_unref(s->config);
+	secret_set_unref(s->secrets);
 	free(s);
 }
 

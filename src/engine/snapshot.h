@@ -79,6 +79,7 @@ struct snapshot {
 	int64_t wall_ms;             /* when it was built */
 	int64_t started_ms;          /* when the daemon started (Unix ms) */
 	struct vigil_config *config; /* a reference */
+	struct secret_set *secrets;  /* a reference: every secret to scrub from output */
 	bool ready;                  /* store open, migrations applied, config loaded */
 	struct store_stats store;
 	int64_t db_size;         /* bytes incl. WAL, -1 unknown */

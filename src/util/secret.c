@@ -47,6 +47,14 @@ void secret_set_add(struct secret_set *set, const char *s)
 	set->n++;
 }
 
+void secret_set_merge(struct secret_set *into, const struct secret_set *from)
+{
+	size_t i;
+
+	for (i = 0; from != NULL && i < from->n; i++)
+		secret_set_add(into, from->items[i]);
+}
+
 struct secret_set *secret_set_ref(struct secret_set *set)
 {
 	if (set != NULL)

@@ -19,6 +19,8 @@ struct secret_set *secret_set_new(void);
  * Empty strings are ignored; duplicates are kept once.
  */
 void secret_set_add(struct secret_set *set, const char *s);
+/* Adds every secret of FROM to INTO (while INTO is being built). */
+void secret_set_merge(struct secret_set *into, const struct secret_set *from);
 /* Takes / drops a reference; the last drop frees the set. NULL is a no-op. */
 struct secret_set *secret_set_ref(struct secret_set *set);
 void secret_set_unref(struct secret_set *set);

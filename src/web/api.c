@@ -94,8 +94,10 @@ void api_reply_json(struct web_request *req, struct web_reply *rep, int status, 
 {
 	char *text = json_dumps(doc, API_JSON_FLAGS);
 	size_t len;
-	char *clean =
-	        text ? secret_scrub(req->snap->config->secrets, text, strlen(text), &len) : NULL;
+	char *clean = text ? secret_scrub(req->snap->secrets ? req->snap->secrets
+	                                                     : req->snap->config->secrets,
+	                                  text, strlen(text), &len)
+	                   : NULL;
 
 	json_decref(doc);
 	if (clean != NULL) {

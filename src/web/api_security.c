@@ -143,12 +143,35 @@ fail:
 
 void handle_blocks_list(struct web_request *req, struct web_reply *rep)
 {
-	json_t *list = json_array();
+	const char *cursor = req->query(req->cls, "cursor");
+	json_t *all = json_array(), *page = json_array();
+	int64_t limit;
+	size_t i = 0, end;
 
-	guard_blocks(req->web->guard, add_block, list);
+	if (api_int_param(req, rep, "limit", REQUESTS_MAX, 1, REQUESTS_MAX, &limit) < 0)
+		goto out;
+	guard_blocks(req->web->guard, add_block, all);
+	if (cursor != NULL) { /* after the address CURSOR, in block order */
+		while (i < json_array_size(all) &&
+		       strcmp(json_string_value(json_object_get(json_array_get(all, i), "ip")),
+		              cursor) != 0)
+			i++;
+		i = i < json_array_size(all) ? i + 1 : json_array_size(all);
+	}
+	end = i + (size_t)limit < json_array_size(all) ? i + (size_t)limit : json_array_size(all);
+	for (; i < end; i++)
+		json_array_append(page, json_array_get(all, i));
 	api_reply_json(
 	        req, rep, 200,
-	        json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(list), "blocks", list));
+	        json_pack("{s:I,s:I,s:o,s:o}", "count", (json_int_t)json_array_size(page), "total",
+	                  (json_int_t)json_array_size(all), "blocks", page, "next_cursor",
+	                  end < json_array_size(all) && end > 0
+	                          ? json_incref(json_object_get(json_array_get(all, end - 1), "ip"))
+	                          : json_null()));
+	page = NULL;
+out:
+	json_decref(page);
+	json_decref(all);
 }
 
 /* The block of A in force, as listed. */

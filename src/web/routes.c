@@ -56,7 +56,7 @@ const struct route web_routes[] = {
 	  "suspicious addresses of the last 24 h and the security status",
 	  NULL, NULL },
 	{ "GET", "/api/v1/security/blocks", ROLE_VIEWER, handle_blocks_list,
-	  "The addresses blocked now", NULL, NULL },
+	  "The addresses blocked now (limit, cursor)", "limit cursor", NULL },
 	{ "POST", "/api/v1/security/blocks", ROLE_ADMIN, handle_block_add,
 	  "Block an address by hand (ip, for: a duration or none, reason)", NULL,
 	  "{\"ip\": address, \"for\": duration (optional), \"reason\": text}" },

@@ -108,20 +108,12 @@ void guard_load(struct guard *g)
 		log_info("security: %d address%s blocked", n, n == 1 ? "" : "es");
 }
 
-/* Whether TEXT is in the list of addresses and CIDRs L (unparsable entries never match). */
-static bool listed(const struct conf_strlist *l, const char *text)
+/* Whether TEXT is an address in NETS (parsed from the configuration at load). */
+static bool listed(const struct conf_nets *nets, const char *text)
 {
 	struct ip_addr a;
-	struct cidr c;
-	char err[128];
-	size_t i;
 
-	if (l->n == 0 || ip_parse(text, &a) < 0)
-		return false;
-	for (i = 0; i < l->n; i++)
-		if (cidr_parse(l->v[i], &c, err, sizeof(err)) == 0 && cidr_contains(&c, &a))
-			return true;
-	return false;
+	return nets->n > 0 && ip_parse(text, &a) == 0 && cidr_list_contains(nets->v, nets->n, &a);
 }
 
 /* Copies the address part of an X-Forwarded-For or Forwarded item into OUT. */
@@ -188,7 +180,7 @@ static void forwarded_for(const char *fwd, char *out, size_t size)
 void guard_client(const struct vigil_config *cfg, const char *peer, const char *xff,
                   const char *fwd, char *out, size_t size)
 {
-	const struct conf_strlist *trusted = &cfg->server.trusted_proxies;
+	const struct conf_nets *trusted = &cfg->server.trusted_nets;
 	char list[1024], cur[64];
 	const char *chain;
 	size_t end;
@@ -286,7 +278,7 @@ enum guard_verdict guard_admit(struct guard *g, const struct vigil_config *cfg, 
 	int wait;
 
 	*retry_after = 0;
-	if (listed(&sec->allow, client))
+	if (listed(&sec->allow_nets, client))
 		return GUARD_PASS; /* never limited nor blocked */
 	if (blocked(g, client, now, &b)) {
 		*retry_after = b.until ? (int)((b.until - now + 999) / 1000) : 0;
@@ -321,7 +313,7 @@ void guard_violation(struct guard *g, const struct vigil_config *cfg, const char
 		(void)ratelimit_take(g->clients, client, RL_AUTH, &sec->auth_failure_limit,
 		                     time_mono_ns(), false);
 	record(g, client, v, route, detail);
-	if (v == VIOLATION_BLOCKED || listed(&sec->allow, client))
+	if (v == VIOLATION_BLOCKED || listed(&sec->allow_nets, client))
 		return;
 	n = ratelimit_violation(g->clients, client, sec->block_window * NS_PER_MS, time_mono_ns());
 	if (n < sec->block_after || blocked(g, client, now, &b))
@@ -359,7 +351,7 @@ int guard_block(struct guard *g, const char *ip, int64_t until_ms, const char *b
 
 bool guard_allowed(const struct vigil_config *cfg, const char *ip)
 {
-	return listed(&cfg->security.allow, ip);
+	return listed(&cfg->security.allow_nets, ip);
 }
 
 bool guard_unblock(struct guard *g, const char *ip, const char *by)

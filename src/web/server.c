@@ -16,6 +16,7 @@
 #include "engine/snapshot.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/secret.h"
 #include "util/time.h"
 #include "util/url.h"
 #include "util/xmalloc.h"
@@ -141,8 +142,10 @@ static void add_headers(struct MHD_Response *r, const struct mhd_ctx *c,
 }
 
 struct query_walk {
-	struct buf *out;
-	const struct conf_strlist *extra;
+	char *out;
+	size_t len, size;
+	bool more; /* a parameter was written: the next one starts with & */
+	const struct conf_strlist *secrets;
 };
 
 static bool secret_param(const char *key, const struct conf_strlist *extra)
@@ -158,16 +161,33 @@ static bool secret_param(const char *key, const struct conf_strlist *extra)
 	return false;
 }
 
+/* Appends S (N bytes) to the walk's buffer, cutting at its end. */
+static void put(struct query_walk *q, const char *s, size_t n)
+{
+	if (q->len + 1 >= q->size)
+		return;
+	if (n > q->size - q->len - 1)
+		n = q->size - q->len - 1;
+	memcpy(q->out + q->len, s, n);
+	q->len += n;
+	q->out[q->len] = '\0';
+}
+
 static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key,
                                  const char *value)
 {
 	struct query_walk *q = cls;
+	const char *shown;
 
 	(void)kind;
-	(void)!buf_printf(q->out, "%c%s", q->out->len && strchr(q->out->data, '?') ? '&' : '?',
-	                  key);
-	if (value != NULL)
-		(void)!buf_printf(q->out, "=%s", secret_param(key, q->extra) ? "<secret>" : value);
+	put(q, q->more ? "&" : "?", 1);
+	q->more = true;
+	put(q, key, strlen(key));
+	if (value != NULL) {
+		shown = secret_param(key, q->secrets) ? SECRET_MASK : value;
+		put(q, "=", 1);
+		put(q, shown, strlen(shown));
+	}
 	return MHD_YES;
 }
 
@@ -175,14 +195,12 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
 static void logged_path(const struct mhd_ctx *c, const struct conf_security *sec, char *out,
                         size_t size)
 {
-	struct buf b;
-	struct query_walk q = { &b, &sec->secret_params };
+	struct query_walk q = { out, 0, size, false, &sec->secret_params };
+	const char *path = c->req.path ? c->req.path : "";
 
-	buf_init(&b, size - 1);
-	(void)!buf_puts(&b, c->req.path ? c->req.path : "");
+	out[0] = '\0';
+	put(&q, path, strlen(path));
 	MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, add_query, &q);
-	snprintf(out, size, "%s", b.data ? b.data : "");
-	buf_free(&b);
 }
 
 /* What every request leaves behind: counters, its violation if any, a request log row. */

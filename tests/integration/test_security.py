@@ -266,3 +266,21 @@ def test_request_log_dashboard_and_metrics(daemon):
     assert re.search(r'^vigil_security_violations_total\{type="auth_failure"\} 1$', text, re.M)
     assert 'vigil_security_blocked_addresses 0' in text
     promtool_check(text)
+
+
+def test_blocks_list_pages(daemon):
+    d = daemon(AUTH)
+    auth = {'Authorization': f'Bearer {BOSS}'}
+    ips = ['203.0.113.1', '203.0.113.2', '2001:db8::5']
+    for ip in ips:
+        assert requests.post(d.url('/api/v1/security/blocks'), headers=auth, json={'ip': ip},
+                             timeout=10).status_code == 201
+    first = api(d, '/api/v1/security/blocks?limit=2', VIEW)
+    assert first['total'] == 3 and first['count'] == 2 and first['next_cursor']
+    rest = api(d, f'/api/v1/security/blocks?limit=2&cursor={first["next_cursor"]}', VIEW)
+    assert rest['count'] == 1 and rest['next_cursor'] is None
+    assert [b['ip'] for b in first['blocks'] + rest['blocks']] == ips
+    # an address of security.allow cannot be blocked
+    r = requests.post(d.url('/api/v1/security/blocks'), headers=auth, json={'ip': '127.0.0.1'},
+                      timeout=10)
+    assert r.status_code == 409 and r.json()['error']['code'] == 'allowed'
