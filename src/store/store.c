@@ -153,8 +153,9 @@ void store_stats_read(struct store *s, struct store_stats *out)
 	out->queue_depth = s->depth;
 	pthread_mutex_unlock(&s->lock);
 	out->queue_max = (uint64_t)s->opt.queue_size;
-	out->commits = atomic_load(&s->commits);
+	/* first: the writer stores it last, so what it counts is in the fields below */
 	out->ops_written = atomic_load(&s->ops_written);
+	out->commits = atomic_load(&s->commits);
 	out->errors = atomic_load(&s->errors);
 	out->dropped = atomic_load(&s->dropped);
 	out->last_commit_ms = atomic_load(&s->last_commit_ms);
