@@ -139,6 +139,33 @@ struct conf_security {
 	struct conf_request_log request_log;
 };
 
+enum alert_severity { SEVERITY_INFO, SEVERITY_WARNING, SEVERITY_CRITICAL, SEVERITIES };
+enum channel_type { CHANNEL_WEBHOOK, CHANNEL_SLACK, CHANNEL_TYPES };
+
+/* A notification channel (alerting.channels[]). */
+struct conf_channel {
+	char *name;
+	int type;                       /* enum channel_type */
+	char *url;                      /* a secret: webhook URLs carry their token */
+	char *method;                   /* webhook: POST by default */
+	struct conf_strmap headers;     /* webhook: extra headers (sensitive values are secrets) */
+	struct conf_strlist severities; /* only these (empty: all) */
+	bool send_resolved;
+	int64_t timeout; /* ms per delivery attempt */
+};
+
+struct conf_alerting {
+	struct conf_list channels;        /* of struct conf_channel */
+	struct conf_strlist channels_on;  /* default channels of monitor alerts (names) */
+	int severity;                     /* enum alert_severity of monitor alerts */
+	bool on_degraded;                 /* also alert when a monitor becomes degraded */
+	int64_t retry_initial, retry_max; /* ms: the backoff of failed deliveries */
+	int64_t give_up_after;            /* ms: then a delivery is recorded as failed */
+};
+
+extern const char *const alert_severity_names[];
+extern const char *const channel_type_names[];
+
 struct vigil_config {
 	atomic_int refs;
 	char *source; /* file it came from, or "<built-in>" */
@@ -149,6 +176,7 @@ struct vigil_config {
 	struct conf_scheduler scheduler;
 	struct conf_host host;
 	struct conf_security security;
+	struct conf_alerting alerting;
 	struct conf_monitors monitors;
 	struct secret_set *secrets; /* every secret value, for scrubbing */
 	char *api_body; /* a monitor made through the API: its canonical JSON; else NULL */

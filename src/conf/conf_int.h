@@ -11,6 +11,7 @@ extern const struct conf_spec conf_log_spec;
 extern const struct conf_spec conf_scheduler_spec;
 extern const struct conf_spec conf_host_spec;
 extern const struct conf_spec conf_security_spec;
+extern const struct conf_spec conf_alerting_spec;
 /* Checks that every item of a string list is an address or a CIDR network. */
 int conf_check_cidrs(struct conf_ctx *ctx, yaml_node_t *node, void *field);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert/alert.h"
 #include "conf/conf.h"
 #include "engine/engine_int.h"
 #include "store/store.h"
@@ -101,6 +102,10 @@ static void store_event(struct monitor *m, enum status old, const struct probe_r
 	submit(m->engine, op);
 	log_info("monitor %s: %s -> %s (%s: %s)", m->conf->id, status_str(old),
 	         status_str(m->st.status), probe_outcome_str(r->outcome), r->message);
+	if (m->engine->alerting != NULL)
+		alerting_transition(m->engine->alerting, m->key, m->conf->id, m->conf->name, old,
+		                    m->st.status, probe_outcome_str(r->outcome), r->message,
+		                    m->st.since_ms);
 }
 
 static void keep_last(struct monitor *m, const struct probe_result *r)

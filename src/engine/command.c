@@ -5,7 +5,9 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "alert/alert.h"
 #include "conf/conf.h"
 #include "engine/engine_int.h"
 #include "util/log.h"
@@ -90,6 +92,15 @@ static void run_cmd(struct engine *e, struct engine_cmd *c)
 		break;
 	case ENGINE_CMD_CACHE_CLEAR:
 		clear_caches(e, c);
+		break;
+	case ENGINE_CMD_ALERT_ACK:
+		if (e->alerting == NULL ||
+		    alerting_ack(e->alerting, strtoll(c->id, NULL, 10), c->who) < 0) {
+			engine_cmd_reply(c, 404, "not_found", "no firing alert with id %s", c->id);
+			break;
+		}
+		engine_publish_now(e);
+		engine_cmd_reply(c, 200, NULL, "alert %s acknowledged", c->id);
 		break;
 	default:
 		engine_cmd_reply(c, 400, "bad_request", "unknown command");

@@ -25,6 +25,7 @@ enum engine_cmd_kind {
 	ENGINE_CMD_MONITOR_RESUME,  /* id */
 	ENGINE_CMD_RELOAD,          /* reload the configuration file; diag: its errors */
 	ENGINE_CMD_CACHE_CLEAR,     /* drop cached renderings and aggregates */
+	ENGINE_CMD_ALERT_ACK,       /* id: acknowledge the firing alert ID */
 };
 
 struct engine_cmd {

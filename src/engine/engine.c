@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert/alert.h"
 #include "conf/conf.h"
 #include "engine/engine_int.h"
 #include "host/view.h"
@@ -102,6 +103,25 @@ static void publish_monitors(struct engine *e, struct snapshot *s)
 	memcpy(s->sched.checks_total, e->checks_total, sizeof(e->checks_total));
 }
 
+static void publish_alerts(struct engine *e, struct snapshot *s)
+{
+	const struct conf_channel *ch = e->config->alerting.channels.v;
+	size_t n, i;
+
+	if (e->alerting == NULL)
+		return;
+	n = alerting_firing(e->alerting, NULL, 0);
+	s->alerts = xcalloc(n ? n : 1, sizeof(*s->alerts));
+	s->nalerts = alerting_firing(e->alerting, s->alerts, n);
+	s->outbox_depth = alerting_outbox_depth(e->alerting);
+	s->nchannels = e->config->alerting.channels.n;
+	s->channels = xcalloc(s->nchannels ? s->nchannels : 1, sizeof(*s->channels));
+	for (i = 0; i < s->nchannels; i++) {
+		snprintf(s->channels[i].name, sizeof(s->channels[i].name), "%s", ch[i].name);
+		s->channels[i].stats = alerting_stats(e->alerting, ch[i].name);
+	}
+}
+
 /* Builds and publishes a snapshot of the engine's state now. */
 static void engine_publish(struct engine *e)
 {
@@ -122,6 +142,7 @@ static void engine_publish(struct engine *e)
 	s->system = e->sys.system;
 	publish_monitors(e, s);
 	s->host = host_view_ref(e->host_view);
+	publish_alerts(e, s);
 	snapshot_box_publish(e->box, s);
 	e->dirty = false;
 	e->published_ns = time_mono_ns();
@@ -227,7 +248,9 @@ void engine_close(struct engine *e)
 	if (e->closing)
 		return;
 	e->closing = true;
-	engine_commands_close(e); /* answers what waits: shutting down */
+	engine_commands_close(e);    /* answers what waits: shutting down */
+	alerting_close(e->alerting); /* before the curl handle it sends with goes */
+	e->alerting = NULL;
 	engine_monitors_close(e); /* cancels runs, writes the open minute buckets */
 	engine_host_close(e);
 	submit_run(e, STORE_OP_RUN_STOP);

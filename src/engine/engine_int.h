@@ -108,6 +108,9 @@ struct engine {
 	/* every secret: the configuration's and the API monitors' (logs, snapshots) */
 	struct secret_set *secrets;
 
+	/* alerting: monitor alerts and their notifications; NULL once closed */
+	struct alerting *alerting;
+
 	/* host metrics (host.c) */
 	struct engine_host *host;    /* NULL when off or closed */
 	struct host_view *host_view; /* the latest, published with snapshots */

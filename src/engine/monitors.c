@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert/alert.h"
 #include "conf/conf.h"
 #include "engine/engine_int.h"
 #include "probe/curl_uv.h"
@@ -187,6 +188,8 @@ int engine_monitors_start(struct engine *e, const struct store_boot *boot)
 	e->env.curl = curl_uv_new(e->loop);
 	if (e->env.curl == NULL)
 		return -1;
+	e->alerting = alerting_new(e->loop, e->store, e->env.curl, e->config);
+	alerting_boot(e->alerting, boot);
 	histogram_init(&e->sched_lag, histogram_latency_bounds, histogram_latency_nbounds);
 	for (i = 0; boot != NULL && i < boot->nmonitors; i++)
 		strmap_put(&e->keys, boot->monitors[i].slug, boot->monitors[i].key);

@@ -1,6 +1,7 @@
 /* Configuration reload: parse off the loop, validate, swap whole or keep the old. */
 #include <stdlib.h>
 
+#include "alert/alert.h"
 #include "conf/conf.h"
 #include "engine/engine_int.h"
 #include "util/log.h"
@@ -38,6 +39,8 @@ static void apply_config(struct engine *e, struct vigil_config *cfg)
 		conf_unref(olds[i]);
 	free(olds);
 	engine_secrets_rebuild(e);
+	if (e->alerting != NULL)
+		alerting_set_config(e->alerting, e->config);
 	engine_mark_dirty(e);
 	log_info("engine: configuration reloaded from %s", cfg->source);
 }

@@ -41,6 +41,8 @@ void snapshot_unref(struct snapshot *s)
 		conf_unref(s->monitors[i].api);
 	}
 	host_view_unref(s->host);
+	free(s->alerts);
+	free(s->channels);
 	free(s->monitors);
 	pthread_mutex_destroy(&s->render_lock);
 	conf_unref(s->config);

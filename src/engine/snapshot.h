@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alert/alert.h"
 #include "engine/history.h"
 #include "engine/monitor.h"
 #include "probe/probe.h"
@@ -91,7 +92,14 @@ struct snapshot {
 	struct monitor_snap *monitors; /* in config order */
 	size_t nmonitors;
 	struct sched_snap sched;
-	struct host_view *host; /* a reference; NULL before the first sample or when off */
+	struct host_view *host;    /* a reference; NULL before the first sample or when off */
+	struct alert_view *alerts; /* firing */
+	size_t nalerts, outbox_depth;
+	struct snapshot_channel {
+		char name[64];
+		struct alert_stats stats;
+	} * channels; /* alerting.channels, in order */
+	size_t nchannels;
 
 	pthread_mutex_t render_lock; /* guards bodies */
 	struct snapshot_body bodies[SNAP_SLOTS];

@@ -286,6 +286,16 @@ static int sq_commit(void *p)
 	return sq_exec(((struct sq *)p)->db, "COMMIT") == SQLITE_OK ? 0 : -1;
 }
 
+/*
+ * WAL with synchronous=NORMAL may lose the last commits on power loss (never
+ * corrupts); an alert and its outbox must not be lost: FULL syncs the WAL.
+ */
+static void sq_durable(void *p, bool on)
+{
+	(void)sq_exec(((struct sq *)p)->db,
+	              on ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+}
+
 static void sq_rollback(void *p)
 {
 	struct sq *q = p;
@@ -347,6 +357,7 @@ const struct store_backend store_sqlite_backend = {
 	.begin = sq_begin,
 	.apply = sq_apply,
 	.commit = sq_commit,
+	.durable = sq_durable,
 	.rollback = sq_rollback,
 	.optimize = sq_optimize,
 	.errmsg = sq_errmsg,
@@ -364,5 +375,7 @@ const struct store_backend store_sqlite_backend = {
 	.security_top = sq_security_top,
 	.blocks_count = sq_blocks_count,
 	.blocks_active = sq_blocks_active,
+	.alerts = sq_alerts,
+	.notifications = sq_notifications,
 	.trim = sq_trim,
 };

@@ -41,6 +41,13 @@ int sq_security_top(void *conn, int64_t since, int limit, store_count_cb cb, voi
 int64_t sq_blocks_count(void *conn, int64_t since);
 int sq_blocks_active(void *conn, int64_t now_ms, store_block_cb cb, void *arg);
 int sq_apply_requests(sqlite3_stmt *st, const struct store_op *op);
+/* sqlite_alerts.c */
+int sq_apply_outbox(sqlite3 *db, const struct store_op *op);
+int sq_boot_alerts(sqlite3 *db, struct store_boot *out);
+int sq_alerts(void *conn, const char *state, int64_t before_id, int limit, store_alert_cb cb,
+              void *arg);
+int sq_notifications(void *conn, const char *status, int64_t alert, int64_t before_id, int limit,
+                     store_notification_cb cb, void *arg);
 int sq_trim_security(sqlite3 *db, const struct store_retention *ret, int64_t now_ms);
 
 /* sqlite_retention.c: trims a slice of monitors; returns 1 while more remain, 0 done, -1 error. */

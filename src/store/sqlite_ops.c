@@ -50,6 +50,14 @@ static const char *const op_sql[STORE_OP_KINDS] = {
 	                      " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[STORE_OP_IP_UNBLOCK] = "UPDATE ip_blocks SET lifted = ?2 WHERE ip = ?1 AND lifted IS NULL"
 	                        " AND (until IS NULL OR until > ?2)",
+	[STORE_OP_ALERT] =
+	        "INSERT INTO alerts(id, monitor, rule, severity, state, started, resolved,"
+	        " message, acked_by, acked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	        " ?10) ON CONFLICT(id) DO UPDATE SET state = excluded.state,"
+	        " resolved = excluded.resolved, acked_by = excluded.acked_by,"
+	        " acked_at = excluded.acked_at",
+	[STORE_OP_OUTBOX] = "UPDATE outbox SET attempts = ?2, next_at = ?3, status = ?4,"
+	                    " last_error = ?5, delivered_at = ?6 WHERE id = ?1",
 	[STORE_OP_REQUESTS] = "INSERT INTO requests(t, method, route, path, status, duration_us,"
 	                      " client, bytes_in, bytes_out, count)"
 	                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -237,6 +245,31 @@ static void bind_op(sqlite3_stmt *st, const struct store_op *op)
 		bind_text(st, 4, op->text ? op->text : "");
 		sqlite3_bind_text(st, 5, u->block.by, -1, SQLITE_STATIC);
 		break;
+	case STORE_OP_ALERT:
+		sqlite3_bind_int64(st, 1, u->alert.id);
+		sqlite3_bind_int64(st, 2, u->alert.monitor);
+		sqlite3_bind_text(st, 3, u->alert.rule, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, u->alert.severity, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, u->alert.resolved ? "resolved" : "firing", -1,
+		                  SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, u->alert.started);
+		if (u->alert.resolved)
+			sqlite3_bind_int64(st, 7, u->alert.resolved);
+		bind_text(st, 8, op->text);
+		if (u->alert.acked_by[0]) {
+			sqlite3_bind_text(st, 9, u->alert.acked_by, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 10, u->alert.acked_at);
+		}
+		break;
+	case STORE_OP_OUTBOX:
+		sqlite3_bind_int64(st, 1, u->outbox.id);
+		sqlite3_bind_int64(st, 2, u->outbox.attempts);
+		sqlite3_bind_int64(st, 3, u->outbox.next_at);
+		sqlite3_bind_text(st, 4, u->outbox.status, -1, SQLITE_STATIC);
+		bind_text(st, 5, op->text);
+		if (u->outbox.delivered_at)
+			sqlite3_bind_int64(st, 6, u->outbox.delivered_at);
+		break;
 	case STORE_OP_IP_UNBLOCK:
 		sqlite3_bind_text(st, 1, u->block.ip, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, u->block.since);
@@ -260,6 +293,8 @@ int sq_apply(void *p, const struct store_op *op)
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_DONE && op->kind == STORE_OP_ALERT && op->nrows > 0)
+		return sq_apply_outbox(q->db, op); /* in the same transaction */
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 

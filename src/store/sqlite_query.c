@@ -301,7 +301,7 @@ int sq_boot(void *conn, int64_t hour_since, int64_t day_since, struct store_boot
 	memset(out, 0, sizeof(*out));
 	if (boot_monitors(conn, out) < 0 || boot_last(conn, out) < 0 ||
 	    boot_rollups(conn, hour_since, day_since, out) < 0 || boot_series(conn, out) < 0 ||
-	    boot_api_monitors(conn, out) < 0)
+	    boot_api_monitors(conn, out) < 0 || sq_boot_alerts(conn, out) < 0)
 		return -1;
 	return 0;
 }

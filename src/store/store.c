@@ -299,6 +299,12 @@ void store_boot_free(struct store_boot *b)
 		free(b->api_monitors[i].body);
 	}
 	free(b->api_monitors);
+	for (i = 0; i < b->nalerts; i++)
+		free(b->alerts[i].message);
+	free(b->alerts);
+	for (i = 0; i < b->noutbox; i++)
+		free(b->outbox[i].body);
+	free(b->outbox);
 	free(b->series);
 	free(b->monitors);
 	free(b->rollups);
@@ -330,4 +336,16 @@ int64_t store_blocks_count(struct store_reader *r, int64_t since)
 int store_blocks_active(struct store_reader *r, int64_t now_ms, store_block_cb cb, void *arg)
 {
 	return r->be->blocks_active(r->conn, now_ms, cb, arg);
+}
+
+int store_alerts_query(struct store_reader *r, const char *state, int64_t before_id, int limit,
+                       store_alert_cb cb, void *arg)
+{
+	return r->be->alerts(r->conn, state, before_id, limit, cb, arg);
+}
+
+int store_notifications_query(struct store_reader *r, const char *status, int64_t alert,
+                              int64_t before_id, int limit, store_notification_cb cb, void *arg)
+{
+	return r->be->notifications(r->conn, status, alert, before_id, limit, cb, arg);
 }

@@ -21,6 +21,16 @@ struct store_retention {
 	int64_t security;                    /* ms of security events and blocks; 0 keep */
 };
 
+/*
+ * One notification of the outbox, in the blob of an alert op: the body is
+ * BODY_LEN bytes at BODY_OFF from the start of the blob.
+ */
+struct store_outbox {
+	int64_t id, alert, created, next_at;
+	char channel[64], kind[16], idem_key[80];
+	size_t body_off, body_len;
+};
+
 /* One request to Vigil, as the request log keeps it. */
 struct store_request {
 	int64_t t, duration_us, bytes_in, bytes_out;
@@ -56,6 +66,8 @@ enum store_op_kind {
 	STORE_OP_IP_BLOCK,        /* block.*, text = reason */
 	STORE_OP_IP_UNBLOCK,      /* lift the blocks of block.ip at block.since */
 	STORE_OP_REQUESTS,        /* nrows struct store_request in blob */
+	STORE_OP_ALERT,           /* alert.* upserted, with nrows struct store_outbox in blob */
+	STORE_OP_OUTBOX,          /* outbox.*: an attempt's outcome, text = last error */
 	STORE_OP_KINDS
 };
 
@@ -143,6 +155,15 @@ struct store_op {
 			char ip[64], by[64];
 			int64_t since, until; /* until 0: no end */
 		} block;
+		struct {
+			int64_t id, monitor, started, resolved; /* resolved 0: firing */
+			char rule[16], severity[16], acked_by[64];
+			int64_t acked_at;
+		} alert; /* text = message */
+		struct {
+			int64_t id, attempts, next_at, delivered_at;
+			char status[16]; /* pending delivered failed */
+		} outbox;
 	} u;
 };
 
@@ -288,7 +309,25 @@ struct store_boot_api_monitor {
 	int64_t created, updated;
 };
 
+/* A firing alert and a notification still to deliver, as left by the previous run. */
+struct store_boot_alert {
+	int64_t id, monitor, started, acked_at;
+	char rule[16], severity[16], acked_by[64];
+	char *message;
+};
+
+struct store_boot_outbox {
+	int64_t id, alert, created, attempts, next_at;
+	char channel[64], kind[16], idem_key[80];
+	char *body;
+};
+
 struct store_boot {
+	struct store_boot_alert *alerts; /* firing */
+	size_t nalerts;
+	struct store_boot_outbox *outbox; /* pending */
+	size_t noutbox;
+	int64_t max_alert, max_outbox;
 	struct store_boot_monitor *monitors;
 	size_t nmonitors;
 	struct store_boot_api_monitor *api_monitors;
@@ -340,5 +379,23 @@ struct store_block {
 typedef int (*store_block_cb)(void *arg, const struct store_block *b);
 /* The blocks in force at NOW_MS (the latest per address). */
 int store_blocks_active(struct store_reader *r, int64_t now_ms, store_block_cb cb, void *arg);
+
+/* An alert and a notification as the API lists them (strings valid during the callback). */
+struct store_alert_row {
+	int64_t id, monitor, started, resolved, acked_at; /* 0: not */
+	const char *monitor_slug, *rule, *severity, *state, *message, *acked_by;
+};
+struct store_notification_row {
+	int64_t id, alert, created, attempts, next_at, delivered_at;
+	const char *channel, *kind, *idem_key, *status, *last_error;
+};
+typedef int (*store_alert_cb)(void *arg, const struct store_alert_row *a);
+typedef int (*store_notification_cb)(void *arg, const struct store_notification_row *n);
+/* Alerts newest first: STATE "firing", "resolved" or NULL (both), id < BEFORE_ID when > 0. */
+int store_alerts_query(struct store_reader *r, const char *state, int64_t before_id, int limit,
+                       store_alert_cb cb, void *arg);
+/* Notifications newest first: STATUS (pending, delivered, failed) or NULL, of ALERT when > 0. */
+int store_notifications_query(struct store_reader *r, const char *status, int64_t alert,
+                              int64_t before_id, int limit, store_notification_cb cb, void *arg);
 
 #endif

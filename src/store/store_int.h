@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "store/store.h"
@@ -18,6 +19,8 @@ struct store_backend {
 	int (*begin)(void *db);
 	int (*apply)(void *db, const struct store_op *op); /* 0 or -1 */
 	int (*commit)(void *db);
+	/* Makes the next commits durable on disk when ON (alerts), or back to the default. */
+	void (*durable)(void *db, bool on);
 	void (*rollback)(void *db);
 	void (*optimize)(void *db); /* periodic housekeeping, errors only logged */
 	const char *(*errmsg)(void *db);
@@ -40,6 +43,10 @@ struct store_backend {
 	int (*security_counts)(void *conn, int64_t since, store_count_cb cb, void *arg);
 	int (*security_top)(void *conn, int64_t since, int limit, store_count_cb cb, void *arg);
 	int64_t (*blocks_count)(void *conn, int64_t since);
+	int (*alerts)(void *conn, const char *state, int64_t before_id, int limit,
+	              store_alert_cb cb, void *arg);
+	int (*notifications)(void *conn, const char *status, int64_t alert, int64_t before_id,
+	                     int limit, store_notification_cb cb, void *arg);
 	int (*blocks_active)(void *conn, int64_t now_ms, store_block_cb cb, void *arg);
 	/* Retention, on the writer connection: 1 more to do, 0 done, -1 error. */
 	int (*trim)(void *db, const struct store_retention *ret, int64_t now_ms, int64_t *cursor);

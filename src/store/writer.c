@@ -63,7 +63,28 @@ static struct store_op *take_batch(struct store *s, size_t *count)
 }
 
 /* Runs one transaction over BATCH. Returns 0 or -1 (rolled back). */
+static int write_ops(struct store *s, struct store_op *batch, int64_t *selftest_out);
+
+/* Writes BATCH; a batch with an alert is made durable (see backend durable). */
 static int write_batch(struct store *s, struct store_op *batch)
+{
+	struct store_op *op;
+	int64_t selftest_seq = -1;
+	bool durable = false;
+	int r;
+
+	for (op = batch; op != NULL && !durable; op = op->next)
+		durable = op->kind == STORE_OP_ALERT;
+	if (!durable)
+		return write_ops(s, batch, &selftest_seq);
+	s->be->durable(s->db, true);
+	r = write_ops(s, batch, &selftest_seq);
+	s->be->durable(s->db, false);
+	return r;
+}
+
+/* Runs BATCH in one transaction. Returns 0 or -1 (rolled back). */
+static int write_ops(struct store *s, struct store_op *batch, int64_t *selftest_out)
 {
 	struct store_op *op;
 	int64_t selftest_seq = -1;
@@ -84,6 +105,7 @@ static int write_batch(struct store *s, struct store_op *batch)
 	}
 	if (selftest_seq >= 0)
 		log_info("store: selftest committed through seq %lld", (long long)selftest_seq);
+	*selftest_out = selftest_seq;
 	return 0;
 }
 

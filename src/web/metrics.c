@@ -93,6 +93,28 @@ static void render_process(const struct snapshot *s, struct buf *out)
 	(void)s;
 }
 
+static void render_alerting(const struct snapshot *s, struct buf *out)
+{
+	static const char *const results[] = { "delivered", "retried", "failed" };
+	size_t i, j;
+
+	prom_family(out, "vigil_alerts_firing", "gauge", "Alerts firing now.");
+	prom_sample(out, "vigil_alerts_firing", (double)s->nalerts, NULL);
+	prom_family(out, "vigil_outbox_depth", "gauge", "Notifications waiting to be delivered.");
+	prom_sample(out, "vigil_outbox_depth", (double)s->outbox_depth, NULL);
+	prom_family(out, "vigil_notifications_total", "counter",
+	            "Notification attempts since the start by channel and result (retried: an "
+	            "attempt failed and another is due).");
+	for (i = 0; i < s->nchannels; i++) {
+		const struct alert_stats *st = &s->channels[i].stats;
+		const uint64_t v[] = { st->delivered, st->retried, st->failed };
+
+		for (j = 0; j < 3; j++)
+			prom_sample(out, "vigil_notifications_total", (double)v[j], "channel",
+			            s->channels[i].name, "result", results[j], NULL);
+	}
+}
+
 static void render_security(struct web *w, struct buf *out)
 {
 	uint64_t totals[VIOLATIONS];
@@ -120,6 +142,7 @@ void handle_metrics(struct web_request *req, struct web_reply *rep)
 	render_process(req->snap, &out);
 	web_stats_render(&req->web->stats, req->web->routes, &out);
 	render_security(req->web, &out);
+	render_alerting(req->snap, &out);
 	rep->status = 200;
 	rep->content_type = PROM_TYPE;
 	rep->len = out.len;

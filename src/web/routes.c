@@ -51,6 +51,15 @@ const struct route web_routes[] = {
 	  "metric since until step mountpoint device group", NULL },
 	{ "GET", "/api/v1/openapi.json", ROLE_VIEWER, handle_openapi,
 	  "This API as an OpenAPI 3.1 document, generated from the route table", NULL, NULL },
+	{ "GET", "/api/v1/alerts", ROLE_VIEWER, handle_alerts,
+	  "Alerts, newest first (state: firing or resolved, limit, cursor)", "state limit cursor",
+	  NULL },
+	{ "POST", "/api/v1/alerts/{id}/ack", ROLE_OPERATOR, handle_alert_ack,
+	  "Acknowledge a firing alert", NULL, NULL },
+	{ "GET", "/api/v1/notifications", ROLE_VIEWER, handle_notifications,
+	  "Every notification with its channel, alert, attempts, last error and delivery "
+	  "(status, alert, limit, cursor)",
+	  "status alert limit cursor", NULL },
 	{ "GET", "/api/v1/security", ROLE_VIEWER, handle_security,
 	  "Violations by type over 1 h, 24 h, 7 d and in all, blocked addresses, the most "
 	  "suspicious addresses of the last 24 h and the security status",

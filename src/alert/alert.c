@@ -1,0 +1,365 @@
+/* Alert lifecycle: a monitor's alert fires, may be acknowledged, and resolves. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert/alert_int.h"
+#include "conf/conf.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/time.h"
+#include "util/xmalloc.h"
+
+static void on_committed_async(uv_async_t *h);
+
+struct alerting *alerting_new(uv_loop_t *loop, struct store *store, struct curl_uv *curl,
+                              struct vigil_config *cfg)
+{
+	struct alerting *a = xcalloc(1, sizeof(*a));
+
+	a->loop = loop;
+	a->store = store;
+	a->curl = curl;
+	a->cfg = conf_ref(cfg);
+	a->next_alert = a->next_msg = 1;
+	a->box = xcalloc(1, sizeof(*a->box));
+	atomic_init(&a->box->refs, 1);
+	pthread_mutex_init(&a->box->lock, NULL);
+	a->box->wake = &a->committed;
+	uv_async_init(loop, &a->committed, on_committed_async);
+	a->committed.data = a;
+	a->open_handles++;
+	outbox_start(a);
+	return a;
+}
+
+void alerting_set_config(struct alerting *a, struct vigil_config *cfg)
+{
+	conf_unref(a->cfg);
+	a->cfg = conf_ref(cfg);
+	outbox_kick(a);
+}
+
+static struct firing *find(struct alerting *a, int64_t key)
+{
+	size_t i;
+
+	for (i = 0; i < a->nfiring; i++)
+		if (a->firing[i].v.monitor_key == key)
+			return &a->firing[i];
+	return NULL;
+}
+
+void alerting_boot(struct alerting *a, const struct store_boot *boot)
+{
+	size_t i;
+
+	if (boot == NULL)
+		return;
+	a->next_alert = boot->max_alert + 1;
+	a->next_msg = boot->max_outbox + 1;
+	for (i = 0; i < boot->nalerts; i++) {
+		const struct store_boot_alert *b = &boot->alerts[i];
+		struct firing *f;
+
+		a->firing = xgrow(a->firing, &a->firing_cap, a->nfiring + 1, sizeof(*a->firing));
+		f = &a->firing[a->nfiring++];
+		memset(f, 0, sizeof(*f));
+		f->v.id = b->id;
+		f->v.monitor_key = b->monitor;
+		f->v.started = b->started;
+		f->v.acked_at = b->acked_at;
+		snprintf(f->v.rule, sizeof(f->v.rule), "%s", b->rule);
+		snprintf(f->v.severity, sizeof(f->v.severity), "%s", b->severity);
+		snprintf(f->v.acked_by, sizeof(f->v.acked_by), "%s", b->acked_by);
+		f->message = xstrdup(b->message ? b->message : "");
+	}
+	for (i = 0; i < boot->noutbox; i++) {
+		const struct store_boot_outbox *o = &boot->outbox[i];
+		struct outbox_msg *m = xcalloc(1, sizeof(*m));
+
+		m->id = o->id;
+		m->alert = o->alert;
+		m->created = o->created;
+		m->next_at = o->next_at;
+		m->attempts = o->attempts;
+		snprintf(m->channel, sizeof(m->channel), "%s", o->channel);
+		snprintf(m->kind, sizeof(m->kind), "%s", o->kind);
+		snprintf(m->idem_key, sizeof(m->idem_key), "%s", o->idem_key);
+		m->body = xstrdup(o->body);
+		m->ready = true; /* read from the database: committed */
+		outbox_add(a, m);
+	}
+	if (a->nfiring || boot->noutbox)
+		log_info("alerting: %zu alert%s firing, %zu notification%s to deliver", a->nfiring,
+		         a->nfiring == 1 ? "" : "s", boot->noutbox, boot->noutbox == 1 ? "" : "s");
+	outbox_kick(a);
+}
+
+static void on_committed_async(uv_async_t *h)
+{
+	struct alerting *a = h->data;
+	int64_t *ids;
+	size_t n, i;
+
+	pthread_mutex_lock(&a->box->lock);
+	ids = a->box->ids;
+	n = a->box->n;
+	a->box->ids = NULL;
+	a->box->n = a->box->cap = 0;
+	pthread_mutex_unlock(&a->box->lock);
+	for (i = 0; i < n; i++)
+		outbox_committed(a, ids[i]);
+	free(ids);
+	outbox_kick(a);
+}
+
+void commit_box_unref(struct commit_box *b)
+{
+	if (b == NULL || atomic_fetch_sub(&b->refs, 1) != 1)
+		return;
+	pthread_mutex_destroy(&b->lock);
+	free(b->ids);
+	free(b);
+}
+
+/* What the writer calls once an alert op is committed (writer thread). */
+struct commit_note {
+	struct commit_box *box;
+	int64_t first, last; /* message ids of the op */
+};
+
+static void note_commit(void *arg, bool committed)
+{
+	struct commit_note *c = arg;
+	struct commit_box *b = c->box;
+	int64_t id;
+
+	if (!committed)
+		log_warnx(
+		        "alerting: notifications %lld..%lld could not be saved; they are not sent",
+		        (long long)c->first, (long long)c->last);
+	pthread_mutex_lock(&b->lock);
+	for (id = c->first; committed && !b->closed && id <= c->last; id++) {
+		b->ids = xgrow(b->ids, &b->cap, b->n + 1, sizeof(*b->ids));
+		b->ids[b->n++] = id;
+	}
+	if (committed && b->wake != NULL)
+		uv_async_send(b->wake);
+	pthread_mutex_unlock(&b->lock);
+	commit_box_unref(b);
+	free(c);
+}
+
+/* Whether channel C takes alerts of SEVERITY (and resolutions when RESOLVE). */
+static bool wants(const struct conf_channel *c, const char *severity, bool resolve)
+{
+	size_t i;
+
+	if (resolve && !c->send_resolved)
+		return false;
+	if (c->severities.n == 0)
+		return true;
+	for (i = 0; i < c->severities.n; i++)
+		if (strcmp(c->severities.v[i], severity) == 0)
+			return true;
+	return false;
+}
+
+static bool default_channel(const struct conf_alerting *al, const char *name)
+{
+	size_t i;
+
+	if (al->channels_on.n == 0)
+		return true;
+	for (i = 0; i < al->channels_on.n; i++)
+		if (strcmp(al->channels_on.v[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Writes the alert row of F and one notification per channel that wants it,
+ * in one op (one durable transaction), and queues the notifications to go
+ * once it is committed.
+ */
+static void record(struct alerting *a, const struct firing *f, int64_t resolved,
+                   const struct render_input *in)
+{
+	const struct conf_alerting *al = &a->cfg->alerting;
+	const struct conf_channel *ch = al->channels.v;
+	struct store_op *op = store_op_new(STORE_OP_ALERT);
+	struct outbox_msg *msgs[CHANNELS_MAX];
+	struct store_outbox *rows;
+	char *bodies[CHANNELS_MAX];
+	size_t i, n = 0, size, off;
+
+	op->u.alert.id = f->v.id;
+	op->u.alert.monitor = f->v.monitor_key;
+	op->u.alert.started = f->v.started;
+	op->u.alert.resolved = resolved;
+	op->u.alert.acked_at = f->v.acked_at;
+	snprintf(op->u.alert.rule, sizeof(op->u.alert.rule), "%s", f->v.rule);
+	snprintf(op->u.alert.severity, sizeof(op->u.alert.severity), "%s", f->v.severity);
+	snprintf(op->u.alert.acked_by, sizeof(op->u.alert.acked_by), "%s", f->v.acked_by);
+	op->text = xstrdup(f->message);
+	for (i = 0; in != NULL && i < al->channels.n && n < CHANNELS_MAX; i++) {
+		struct render_input r = *in;
+		struct outbox_msg *m;
+		char key[80];
+
+		if (!default_channel(al, ch[i].name) ||
+		    !wants(&ch[i], f->v.severity, strcmp(in->kind, "resolve") == 0))
+			continue;
+		snprintf(key, sizeof(key), "vigil-%lld-%s-%lld", (long long)f->v.id, in->kind,
+		         (long long)a->next_msg);
+		r.idem_key = key;
+		m = xcalloc(1, sizeof(*m));
+		m->id = a->next_msg++;
+		m->alert = f->v.id;
+		m->created = in->t_ms;
+		m->next_at = in->t_ms;
+		snprintf(m->channel, sizeof(m->channel), "%s", ch[i].name);
+		snprintf(m->kind, sizeof(m->kind), "%s", in->kind);
+		snprintf(m->idem_key, sizeof(m->idem_key), "%s", key);
+		m->body = render_body(ch[i].type, &r);
+		if (m->body == NULL) /* not UTF-8 in the message: say less */
+			m->body = xasprintf("{\"text\": \"alert %lld: monitor %s is %s\"}",
+			                    (long long)f->v.id, in->monitor_id, in->status);
+		bodies[n] = m->body;
+		msgs[n++] = m;
+	}
+	/* the op's blob: the rows, then their bodies */
+	size = n * sizeof(*rows);
+	for (i = 0; i < n; i++)
+		size += strlen(bodies[i]);
+	rows = xcalloc(1, size ? size : 1);
+	off = n * sizeof(*rows);
+	for (i = 0; i < n; i++) {
+		rows[i].id = msgs[i]->id;
+		rows[i].alert = msgs[i]->alert;
+		rows[i].created = msgs[i]->created;
+		rows[i].next_at = msgs[i]->next_at;
+		memcpy(rows[i].channel, msgs[i]->channel, sizeof(rows[i].channel));
+		memcpy(rows[i].kind, msgs[i]->kind, sizeof(rows[i].kind));
+		memcpy(rows[i].idem_key, msgs[i]->idem_key, sizeof(rows[i].idem_key));
+		rows[i].body_off = off;
+		rows[i].body_len = strlen(bodies[i]);
+		memcpy((char *)rows + off, bodies[i], rows[i].body_len);
+		off += rows[i].body_len;
+	}
+	op->blob = rows;
+	op->nrows = n;
+	if (n > 0) {
+		struct commit_note *c = xcalloc(1, sizeof(*c));
+
+		c->box = a->box;
+		atomic_fetch_add(&a->box->refs, 1);
+		c->first = msgs[0]->id;
+		c->last = msgs[n - 1]->id;
+		op->on_commit = note_commit;
+		op->commit_arg = c;
+	}
+	for (i = 0; i < n; i++)
+		outbox_add(a, msgs[i]);
+	if (store_submit(a->store, op) == 0)
+		store_flush(a->store);
+}
+
+void alerting_transition(struct alerting *a, int64_t key, const char *id, const char *name,
+                         enum status old, enum status new_, const char *reason, const char *message,
+                         int64_t t_ms)
+{
+	const struct conf_alerting *al = &a->cfg->alerting;
+	struct firing *f = find(a, key);
+	struct render_input in = { 0 };
+	bool bad = new_ == STATUS_DOWN || (al->on_degraded && new_ == STATUS_DEGRADED);
+	bool good = new_ == STATUS_UP || (!al->on_degraded && new_ == STATUS_DEGRADED);
+
+	if (a->closing)
+		return;
+	in.kind = "trigger";
+	in.monitor_id = id;
+	in.monitor_name = name;
+	in.status = status_str(new_);
+	in.previous = status_str(old);
+	in.reason = reason;
+	in.message = message;
+	in.t_ms = t_ms;
+	if (bad && f == NULL) {
+		a->firing = xgrow(a->firing, &a->firing_cap, a->nfiring + 1, sizeof(*a->firing));
+		f = &a->firing[a->nfiring++];
+		memset(f, 0, sizeof(*f));
+		f->v.id = a->next_alert++;
+		f->v.monitor_key = key;
+		f->v.started = t_ms;
+		snprintf(f->v.rule, sizeof(f->v.rule), "%s", status_str(new_));
+		snprintf(f->v.severity, sizeof(f->v.severity), "%s",
+		         new_ == STATUS_DOWN ? alert_severity_names[al->severity] : "warning");
+		f->message = xstrdup(message);
+		in.alert_id = f->v.id;
+		in.rule = f->v.rule;
+		in.severity = f->v.severity;
+		in.started = t_ms;
+		log_info("alerting: alert %lld fires: %s is %s (%s)", (long long)f->v.id, id,
+		         in.status, reason);
+		record(a, f, 0, &in);
+	} else if (good && f != NULL) {
+		struct firing done = *f;
+
+		in.kind = "resolve";
+		in.alert_id = done.v.id;
+		in.rule = done.v.rule;
+		in.severity = done.v.severity;
+		in.started = done.v.started;
+		log_info("alerting: alert %lld resolved: %s is %s", (long long)done.v.id, id,
+		         in.status);
+		*f = a->firing[--a->nfiring];
+		record(a, &done, t_ms, &in);
+		free(done.message);
+	}
+}
+
+int alerting_ack(struct alerting *a, int64_t id, const char *who)
+{
+	size_t i;
+
+	for (i = 0; i < a->nfiring; i++) {
+		struct firing *f = &a->firing[i];
+
+		if (f->v.id != id)
+			continue;
+		if (f->v.acked_at == 0) {
+			f->v.acked_at = time_wall_ms();
+			snprintf(f->v.acked_by, sizeof(f->v.acked_by), "%s", who);
+			record(a, f, 0, NULL); /* the row only: an ack is not announced */
+			log_info("alerting: alert %lld acknowledged by %s", (long long)id, who);
+		}
+		return 0;
+	}
+	return -1;
+}
+
+size_t alerting_firing(const struct alerting *a, struct alert_view *out, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < a->nfiring && i < max; i++)
+		out[i] = a->firing[i].v;
+	return a->nfiring;
+}
+
+void alerting_close(struct alerting *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	a->closing = true;
+	outbox_close(a); /* frees A once its handles are closed */
+	for (i = 0; i < a->nfiring; i++)
+		free(a->firing[i].message);
+	free(a->firing);
+	a->firing = NULL;
+	a->nfiring = 0;
+}

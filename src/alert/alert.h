@@ -1,0 +1,68 @@
+/*
+ * Alerting: monitor alerts (down, and degraded when asked), their lifecycle
+ * (firing, acknowledged, resolved) and the durable outbox of their
+ * notifications. Loop thread only, owned by the engine, except where noted.
+ *
+ * Every notification is written to the outbox in the same (durable)
+ * transaction as the alert change that caused it, and sent only once that
+ * transaction is committed; it is marked delivered only when its destination
+ * accepted it. Failed attempts are retried with exponential backoff and
+ * jitter until alerting.give_up_after. A crash between the send and the
+ * mark sends it again after the restart, with the same idempotency key.
+ */
+#ifndef VIGIL_ALERT_ALERT_H
+#define VIGIL_ALERT_ALERT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "probe/probe.h"
+
+struct curl_uv;
+struct store;
+struct store_boot;
+struct vigil_config;
+
+/* A firing alert as published in snapshots (GET /api/v1/alerts reads the store). */
+struct alert_view {
+	int64_t id, monitor_key, started, acked_at;
+	char rule[16], severity[16], acked_by[64];
+};
+
+/* Counters for /metrics, per channel of the configuration. */
+struct alert_stats {
+	uint64_t delivered, retried, failed;
+};
+
+struct alerting;
+
+struct alerting *alerting_new(uv_loop_t *loop, struct store *store, struct curl_uv *curl,
+                              struct vigil_config *cfg);
+/* Takes the firing alerts and the pending notifications a previous run left. */
+void alerting_boot(struct alerting *a, const struct store_boot *boot);
+/* A new configuration (channels may have changed); takes a reference. */
+void alerting_set_config(struct alerting *a, struct vigil_config *cfg);
+
+/*
+ * Monitor KEY (id ID, name NAME) went from OLD to NEW at T_MS for REASON
+ * (MESSAGE): opens, escalates or resolves its alert.
+ */
+void alerting_transition(struct alerting *a, int64_t key, const char *id, const char *name,
+                         enum status old, enum status new_, const char *reason, const char *message,
+                         int64_t t_ms);
+
+/* Acknowledges alert ID for WHO. Returns 0, or -1 when no such alert is firing. */
+int alerting_ack(struct alerting *a, int64_t id, const char *who);
+
+/* The firing alerts (at most MAX into OUT); returns how many there are. */
+size_t alerting_firing(const struct alerting *a, struct alert_view *out, size_t max);
+/* Notifications waiting to be delivered. */
+size_t alerting_outbox_depth(const struct alerting *a);
+/* Totals of channel I of the configuration (0 when unknown). */
+struct alert_stats alerting_stats(const struct alerting *a, const char *channel);
+
+/* Stops sending (what is pending stays in the outbox for the next run). */
+void alerting_close(struct alerting *a);
+
+#endif

@@ -1,0 +1,96 @@
+/* Internals of the alert module shared by its files. */
+#ifndef VIGIL_ALERT_INT_H
+#define VIGIL_ALERT_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "alert/alert.h"
+
+#define CHANNELS_MAX 64
+
+/* A notification to deliver. */
+struct outbox_msg {
+	int64_t id, alert, created, next_at, attempts;
+	char channel[64], kind[16], idem_key[80];
+	char *body;
+	bool ready;     /* its row is committed: it may be sent */
+	bool in_flight; /* an attempt is under way */
+	struct outbox_msg *next;
+};
+
+/*
+ * Where the writer thread reports committed notifications. Shared with the
+ * writer's pending ops by reference counting, so a commit reported after
+ * the alerting closed finds the box closed instead of freed memory.
+ */
+struct commit_box {
+	atomic_int refs;
+	pthread_mutex_t lock;
+	bool closed;
+	uv_async_t *wake; /* NULL once closed */
+	int64_t *ids;
+	size_t n, cap;
+};
+
+struct attempt;
+
+struct firing {
+	struct alert_view v;
+	char *message; /* of the change that opened it */
+};
+
+struct alerting {
+	uv_loop_t *loop;
+	struct store *store;
+	struct curl_uv *curl;
+	struct vigil_config *cfg;
+	bool closing;
+
+	struct firing *firing;
+	size_t nfiring, firing_cap;
+	int64_t next_alert, next_msg; /* ids to give next */
+
+	struct outbox_msg *queue; /* pending, in id order */
+	size_t depth;
+	uv_timer_t timer; /* the next attempt due */
+	int in_flight;
+
+	/* commits reported by the writer thread (which may outlive us: see commit_box) */
+	uv_async_t committed;
+	struct commit_box *box;
+	struct attempt *attempts; /* in flight, removed and freed at close */
+	int open_handles;
+
+	char stat_names[CHANNELS_MAX][64];
+	struct alert_stats stats[CHANNELS_MAX];
+	size_t nstats;
+};
+
+/* alert.c */
+void commit_box_unref(struct commit_box *b);
+
+/* outbox.c */
+void outbox_start(struct alerting *a);
+void outbox_close(struct alerting *a);
+/* Queues M (taken over); READY when its row is known committed. */
+void outbox_add(struct alerting *a, struct outbox_msg *m);
+/* Marks message ID committed (loop thread). */
+void outbox_committed(struct alerting *a, int64_t id);
+/* Arms the timer for the earliest message due, and sends what is due now. */
+void outbox_kick(struct alerting *a);
+struct alert_stats *alerting_stat(struct alerting *a, const char *channel);
+
+/* render.c: the request body for channel type TYPE (caller frees). */
+struct render_input {
+	int64_t alert_id;
+	const char *kind; /* trigger resolve */
+	const char *idem_key;
+	const char *monitor_id, *monitor_name, *rule, *severity;
+	const char *status, *previous, *reason, *message;
+	int64_t started, t_ms; /* Unix ms */
+};
+char *render_body(int type, const struct render_input *in);
+
+#endif

@@ -1,0 +1,186 @@
+/* The alerting section: notification channels and how monitor alerts use them. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "conf/conf_int.h"
+#include "util/xmalloc.h"
+
+#define SEC(x)  ((int64_t)(x)*1000)
+#define HOUR(x) (SEC(x) * 3600)
+
+const char *const alert_severity_names[] = { "info", "warning", "critical", NULL };
+const char *const channel_type_names[] = { "webhook", "slack", NULL };
+
+static void channel_init(void *obj)
+{
+	struct conf_channel *c = obj;
+
+	c->send_resolved = true;
+	c->timeout = SEC(10);
+}
+
+static int check_http_url(struct conf_ctx *ctx, yaml_node_t *node, void *field)
+{
+	const char *url = *(char **)field;
+
+	if (url == NULL || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)) {
+		conf_error(ctx, node, "expected an http:// or https:// URL");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_severities(struct conf_ctx *ctx, yaml_node_t *node, void *field)
+{
+	const struct conf_strlist *l = field;
+	size_t i, j;
+	int r = 0;
+
+	for (i = 0; i < l->n; i++) {
+		for (j = 0; alert_severity_names[j] != NULL; j++)
+			if (strcmp(l->v[i], alert_severity_names[j]) == 0)
+				break;
+		if (alert_severity_names[j] == NULL) {
+			conf_error(ctx, node, "\"%s\" is not a severity (info, warning, critical)",
+			           l->v[i]);
+			r = -1;
+		}
+	}
+	return r;
+}
+
+static const struct conf_key channel_keys[] = {
+	{ .name = "name",
+	  .type = CONF_STRING,
+	  .offset = offsetof(struct conf_channel, name),
+	  .flags = CONF_REQUIRED,
+	  .help = "the channel's name, used by alerting.channels_on and in messages" },
+	{ .name = "type",
+	  .type = CONF_ENUM,
+	  .offset = offsetof(struct conf_channel, type),
+	  .flags = CONF_REQUIRED,
+	  .names = channel_type_names,
+	  .help = "webhook (JSON), slack (incoming webhook)" },
+	{ .name = "url",
+	  .type = CONF_SECRET,
+	  .offset = offsetof(struct conf_channel, url),
+	  .flags = CONF_REQUIRED,
+	  .parse = check_http_url,
+	  .help = "where messages go (a secret: such URLs carry their token); url_file too" },
+	{ .name = "method",
+	  .type = CONF_STRING,
+	  .offset = offsetof(struct conf_channel, method),
+	  .help = "webhook: the HTTP method (default POST)" },
+	{ .name = "headers",
+	  .type = CONF_STRMAP,
+	  .offset = offsetof(struct conf_channel, headers),
+	  .help = "webhook: extra request headers (values of sensitive names are secrets)" },
+	{ .name = "severities",
+	  .type = CONF_STRLIST,
+	  .offset = offsetof(struct conf_channel, severities),
+	  .parse = check_severities,
+	  .help = "only alerts of these severities (default: all)" },
+	{ .name = "send_resolved",
+	  .type = CONF_BOOL,
+	  .offset = offsetof(struct conf_channel, send_resolved),
+	  .help = "also tell when an alert is resolved" },
+	{ .name = "timeout",
+	  .type = CONF_DURATION,
+	  .offset = offsetof(struct conf_channel, timeout),
+	  .min = SEC(1),
+	  .max = SEC(120),
+	  .help = "how long one delivery attempt may take" },
+	{ 0 },
+};
+
+static const struct conf_spec channel_spec = {
+	.name = "channel",
+	.size = sizeof(struct conf_channel),
+	.keys = channel_keys,
+	.init = channel_init,
+};
+
+static void alerting_init(void *obj)
+{
+	struct conf_alerting *a = obj;
+
+	a->severity = SEVERITY_CRITICAL;
+	a->retry_initial = SEC(1);
+	a->retry_max = SEC(300);
+	a->give_up_after = HOUR(24);
+}
+
+static void alerting_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
+{
+	struct conf_alerting *a = obj;
+	const struct conf_channel *c = a->channels.v;
+	size_t i, j;
+
+	for (i = 0; i < a->channels.n; i++)
+		for (j = 0; j < i; j++)
+			if (c[i].name && c[j].name && strcmp(c[i].name, c[j].name) == 0)
+				conf_error_key(ctx, node, "channels",
+				               "channel \"%s\" is named twice", c[i].name);
+	for (i = 0; i < a->channels_on.n; i++) {
+		for (j = 0; j < a->channels.n; j++)
+			if (c[j].name && strcmp(c[j].name, a->channels_on.v[i]) == 0)
+				break;
+		if (j == a->channels.n)
+			conf_error_key(ctx, node, "channels_on", "no channel is named \"%s\"",
+			               a->channels_on.v[i]);
+	}
+	if (a->retry_max < a->retry_initial)
+		conf_error_key(ctx, node, "retry_max", "is below retry_initial");
+}
+
+static const struct conf_key alerting_keys[] = {
+	{ .name = "channels",
+	  .type = CONF_LIST,
+	  .offset = offsetof(struct conf_alerting, channels),
+	  .spec = &channel_spec,
+	  .help = "where notifications go" },
+	{ .name = "channels_on",
+	  .type = CONF_STRLIST,
+	  .offset = offsetof(struct conf_alerting, channels_on),
+	  .help = "the channels told when a monitor goes down and comes back (default: every "
+	          "channel)" },
+	{ .name = "severity",
+	  .type = CONF_ENUM,
+	  .offset = offsetof(struct conf_alerting, severity),
+	  .names = alert_severity_names,
+	  .help = "the severity of monitor alerts (info, warning, critical)" },
+	{ .name = "on_degraded",
+	  .type = CONF_BOOL,
+	  .offset = offsetof(struct conf_alerting, on_degraded),
+	  .help = "also alert (as warning) when a monitor becomes degraded" },
+	{ .name = "retry_initial",
+	  .type = CONF_DURATION,
+	  .offset = offsetof(struct conf_alerting, retry_initial),
+	  .min = 100,
+	  .max = HOUR(1),
+	  .help = "the first wait before a failed delivery is tried again (then doubled, with "
+	          "jitter)" },
+	{ .name = "retry_max",
+	  .type = CONF_DURATION,
+	  .offset = offsetof(struct conf_alerting, retry_max),
+	  .min = SEC(1),
+	  .max = HOUR(24),
+	  .help = "the longest wait between delivery attempts" },
+	{ .name = "give_up_after",
+	  .type = CONF_DURATION,
+	  .offset = offsetof(struct conf_alerting, give_up_after),
+	  .min = SEC(10),
+	  .max = HOUR(24 * 30),
+	  .help = "after this a message that could not be delivered is recorded as failed" },
+	{ 0 },
+};
+
+const struct conf_spec conf_alerting_spec = {
+	.name = "alerting",
+	.size = sizeof(struct conf_alerting),
+	.keys = alerting_keys,
+	.init = alerting_init,
+	.finish = alerting_finish,
+};

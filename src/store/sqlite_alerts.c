@@ -1,0 +1,211 @@
+/* SQLite: alerts and the outbox. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_int.h"
+#include "util/xmalloc.h"
+
+int sq_apply_outbox(sqlite3 *db, const struct store_op *op)
+{
+	const struct store_outbox *rows = op->blob;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = SQLITE_DONE;
+
+	if (sqlite3_prepare_v2(
+	            db,
+	            "INSERT OR IGNORE INTO outbox(id, alert, channel, kind, idem_key, body,"
+	            " created, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	            -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	for (i = 0; i < op->nrows && rc == SQLITE_DONE; i++) {
+		const struct store_outbox *o = &rows[i];
+
+		sqlite3_bind_int64(st, 1, o->id);
+		sqlite3_bind_int64(st, 2, o->alert);
+		sqlite3_bind_text(st, 3, o->channel, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, o->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, o->idem_key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, (const char *)op->blob + o->body_off, (int)o->body_len,
+		                  SQLITE_STATIC);
+		sqlite3_bind_int64(st, 7, o->created);
+		sqlite3_bind_int64(st, 8, o->next_at);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int boot_firing(sqlite3 *db, struct store_boot *out)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT id, monitor, rule, severity, started, message, acked_by,"
+	                       " acked_at FROM alerts WHERE state = 'firing'",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct store_boot_alert *a;
+
+		out->alerts = xgrow(out->alerts, &cap, out->nalerts + 1, sizeof(*a));
+		a = &out->alerts[out->nalerts++];
+		memset(a, 0, sizeof(*a));
+		a->id = sqlite3_column_int64(st, 0);
+		a->monitor = sqlite3_column_int64(st, 1);
+		snprintf(a->rule, sizeof(a->rule), "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(a->severity, sizeof(a->severity), "%s",
+		         (const char *)sqlite3_column_text(st, 3));
+		a->started = sqlite3_column_int64(st, 4);
+		a->message = xstrdup(
+		        sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5) : "");
+		if (sqlite3_column_text(st, 6) != NULL)
+			snprintf(a->acked_by, sizeof(a->acked_by), "%s",
+			         (const char *)sqlite3_column_text(st, 6));
+		a->acked_at = sqlite3_column_int64(st, 7);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int boot_outbox(sqlite3 *db, struct store_boot *out)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT id, alert, channel, kind, idem_key, body, created, attempts,"
+	                       " next_at FROM outbox WHERE status = 'pending' ORDER BY id",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct store_boot_outbox *o;
+
+		out->outbox = xgrow(out->outbox, &cap, out->noutbox + 1, sizeof(*o));
+		o = &out->outbox[out->noutbox++];
+		memset(o, 0, sizeof(*o));
+		o->id = sqlite3_column_int64(st, 0);
+		o->alert = sqlite3_column_int64(st, 1);
+		snprintf(o->channel, sizeof(o->channel), "%s",
+		         (const char *)sqlite3_column_text(st, 2));
+		snprintf(o->kind, sizeof(o->kind), "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(o->idem_key, sizeof(o->idem_key), "%s",
+		         (const char *)sqlite3_column_text(st, 4));
+		o->body = xstrdup((const char *)sqlite3_column_text(st, 5));
+		o->created = sqlite3_column_int64(st, 6);
+		o->attempts = sqlite3_column_int64(st, 7);
+		o->next_at = sqlite3_column_int64(st, 8);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int sq_boot_alerts(sqlite3 *db, struct store_boot *out)
+{
+	sqlite3_stmt *st;
+
+	if (boot_firing(db, out) < 0 || boot_outbox(db, out) < 0)
+		return -1;
+	/* the largest ids ever used: new alerts and messages continue from there */
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT (SELECT max(id) FROM alerts), (SELECT max(id) FROM outbox)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->max_alert = sqlite3_column_int64(st, 0);
+		out->max_outbox = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+int sq_alerts(void *conn, const char *state, int64_t before_id, int limit, store_alert_cb cb,
+              void *arg)
+{
+	sqlite3_stmt *st;
+	struct store_alert_row a;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(conn,
+	                       "SELECT a.id, a.monitor, m.slug, a.rule, a.severity, a.state,"
+	                       " a.started, a.resolved, a.message, a.acked_by, a.acked_at"
+	                       " FROM alerts a LEFT JOIN monitors m ON m.key = a.monitor"
+	                       " WHERE (?1 IS NULL OR a.state = ?1) AND (?2 <= 0 OR a.id < ?2)"
+	                       " ORDER BY a.id DESC LIMIT ?3",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (state != NULL)
+		sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, before_id);
+	sqlite3_bind_int(st, 3, limit);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		a = (struct store_alert_row){
+			.id = sqlite3_column_int64(st, 0),
+			.monitor = sqlite3_column_int64(st, 1),
+			.monitor_slug = col(st, 2) ? col(st, 2) : "",
+			.rule = col(st, 3),
+			.severity = col(st, 4),
+			.state = col(st, 5),
+			.started = sqlite3_column_int64(st, 6),
+			.resolved = sqlite3_column_int64(st, 7),
+			.message = col(st, 8) ? col(st, 8) : "",
+			.acked_by = col(st, 9),
+			.acked_at = sqlite3_column_int64(st, 10),
+		};
+		n++;
+		if (cb(arg, &a) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+int sq_notifications(void *conn, const char *status, int64_t alert, int64_t before_id, int limit,
+                     store_notification_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct store_notification_row r;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(
+	            conn,
+	            "SELECT id, alert, channel, kind, idem_key, created, attempts, next_at,"
+	            " status, last_error, delivered_at FROM outbox"
+	            " WHERE (?1 IS NULL OR status = ?1) AND (?2 <= 0 OR alert = ?2)"
+	            " AND (?3 <= 0 OR id < ?3) ORDER BY id DESC LIMIT ?4",
+	            -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (status != NULL)
+		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, alert);
+	sqlite3_bind_int64(st, 3, before_id);
+	sqlite3_bind_int(st, 4, limit);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		r = (struct store_notification_row){
+			.id = sqlite3_column_int64(st, 0),
+			.alert = sqlite3_column_int64(st, 1),
+			.channel = col(st, 2),
+			.kind = col(st, 3),
+			.idem_key = col(st, 4),
+			.created = sqlite3_column_int64(st, 5),
+			.attempts = sqlite3_column_int64(st, 6),
+			.next_at = sqlite3_column_int64(st, 7),
+			.status = col(st, 8),
+			.last_error = col(st, 9),
+			.delivered_at = sqlite3_column_int64(st, 10),
+		};
+		n++;
+		if (cb(arg, &r) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return n;
+}

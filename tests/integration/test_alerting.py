@@ -1,0 +1,166 @@
+"""Alerts and their notifications: durable, retried, never lost, never duplicated by restarts."""
+import json
+import signal
+import time
+
+import requests
+
+from conftest import api, monitor_yaml, promtool_check, wait_for
+from receiver import Receiver
+
+OPS = 'operator-token-alerting-0123'
+AUTH = f'auth:\n  tokens:\n    - {{name: ops, token: {OPS}, role: operator}}\n'
+SECRET = 'HOOKSECRET-9f8e7d'
+
+
+def config(rx, port, slack=None, extra=''):
+    chans = [f'    - {{name: hook, type: webhook, url: "{rx.url}/hook?token={SECRET}", '
+             f'headers: {{X-Team: ops, Authorization: "Bearer {SECRET}-h"}}}}\n']
+    if slack:
+        chans.append(f'    - {{name: chat, type: slack, url: "{slack.url}/services/T0/B0/x"}}\n')
+    return (AUTH + 'alerting:\n  retry_initial: 200ms\n  retry_max: 1s\n  channels:\n' +
+            ''.join(chans) + extra +
+            'monitors:\n' + monitor_yaml('Svc', type='tcp', host='127.0.0.1', port=port,
+                                         interval='200ms', timeout='150ms'))
+
+
+def test_down_then_up_notifies_each_channel_once(daemon, targets, tmp_path):
+    hook, chat = Receiver().start(), Receiver().start()
+    try:
+        d = daemon(config(hook, 1, slack=chat))  # port 1: refused, the monitor goes down
+        body = wait_for(lambda: hook.bodies() or None, what='the trigger')[0]
+        assert body['kind'] == 'trigger' and body['alert']['state'] == 'firing'
+        assert body['monitor'] == {'id': 'svc', 'name': 'Svc'}
+        assert body['status'] == 'down' and body['reason'] == 'connect_refused'
+        assert body['alert']['severity'] == 'critical'
+        req = hook.accepted()[0]
+        assert req['path'] == f'/hook?token={SECRET}'
+        assert req['headers']['X-Team'] == 'ops'
+        assert req['headers']['Idempotency-Key'] == body['idempotency_key']
+        s = wait_for(lambda: chat.bodies() or None, what='the slack message')[0]
+        assert 'Svc is down' in s['text'] and s['blocks'][0]['type'] == 'section'
+        # the alert is listed and acknowledged
+        alerts = api(d, '/api/v1/alerts?state=firing', OPS)['alerts']
+        assert len(alerts) == 1 and alerts[0]['monitor'] == 'svc'
+        aid = alerts[0]['id']
+        r = requests.post(d.url(f'/api/v1/alerts/{aid}/ack'), timeout=10,
+                          headers={'Authorization': f'Bearer {OPS}'})
+        assert r.status_code == 200, r.text
+        assert requests.post(d.url('/api/v1/alerts/99999/ack'), timeout=10,
+                             headers={'Authorization': f'Bearer {OPS}'}).status_code == 404
+        # the service comes back: resolved, once per channel
+        d.write_config(config(hook, targets.banner_port, slack=chat))
+        d.send(signal.SIGHUP)
+        wait_for(lambda: [b for b in hook.bodies() if b['kind'] == 'resolve'] or None,
+                 what='the resolution')
+        wait_for(lambda: len(chat.bodies()) == 2, what='the slack resolution')
+        time.sleep(1)
+        kinds = [b['kind'] for b in hook.bodies()]
+        assert kinds == ['trigger', 'resolve'], kinds
+        assert len({b['idempotency_key'] for b in hook.bodies()}) == 2
+        notes = api(d, '/api/v1/notifications', OPS)['notifications']
+        assert len(notes) == 4 and all(n['status'] == 'delivered' for n in notes)
+        assert api(d, f'/api/v1/alerts?state=resolved', OPS)['alerts'][0]['acked_by'] == 'ops'
+        text = d.get('/metrics').text
+        assert 'vigil_notifications_total{channel="hook",result="delivered"} 2' in text
+        assert 'vigil_outbox_depth 0' in text
+        promtool_check(text)
+        # the channel's secrets are used, never shown
+        for path in ['/api/v1/notifications', '/api/v1/alerts', '/metrics']:
+            assert SECRET not in d.get(path, headers={'Authorization': f'Bearer {OPS}'}).text
+        assert SECRET not in d.log()
+    finally:
+        hook.stop()
+        chat.stop()
+
+
+def test_destination_down_then_back(daemon, targets):
+    hook = Receiver()
+    hook.start()
+    port = hook.port
+    hook.stop()  # nothing listens: connection refused
+    try:
+        d = daemon(config(hook, 1))
+        wait_for(lambda: 'trying again' in d.log(), what='a failed attempt')
+        notes = wait_for(lambda: (lambda n: n if n and n[0]['attempts'] >= 1 else None)(
+            api(d, '/api/v1/notifications', OPS)['notifications']), what='the attempt stored')
+        assert notes[0]['status'] == 'pending'
+        assert notes[0]['last_error']
+        time.sleep(2)
+        hook = Receiver(port).start()
+        body = wait_for(lambda: hook.bodies() or None, timeout=20, what='delivery after recovery')
+        assert body[0]['kind'] == 'trigger'
+        wait_for(lambda: api(d, '/api/v1/notifications', OPS)['notifications'][0]['status'] ==
+                 'delivered', what='the delivery to be recorded')
+    finally:
+        hook.stop()
+
+
+def test_retry_after_and_permanent_failures(daemon):
+    hook = Receiver().start()
+    try:
+        hook.mode, hook.retry_after = '429', 1
+        d = daemon(config(hook, 1))
+        wait_for(lambda: len(hook.requests) >= 1, what='a first attempt')
+        hook.mode, hook.retry_after = 'ok', None
+        wait_for(lambda: hook.accepted() or None, what='the retry after Retry-After')
+        gap = hook.accepted()[0]['time'] - hook.requests[0]['time']
+        assert gap >= 0.9, gap  # Retry-After: 1 was honoured (retry_max is 1s, initial 200ms)
+        # a 404 is permanent: recorded as failed, not retried
+        hook.mode = '404'
+        d2 = daemon(config(hook, 2))
+        n = wait_for(lambda: [x for x in api(d2, '/api/v1/notifications?status=failed', OPS)
+                              ['notifications']] or None, what='a failed notification')
+        assert n[0]['last_error'] == 'HTTP 404' and n[0]['attempts'] == 1
+        assert 'failed for good after 1 attempt: HTTP 404' in d2.log()
+    finally:
+        hook.stop()
+
+
+def test_kill9_never_loses_nor_duplicates_alerts(daemon, targets):
+    """kill -9 while notifications are pending: each is delivered after the restart, and
+    the restart itself triggers nothing new (the alert is still the same firing one)."""
+    hook = Receiver().start()
+    try:
+        hook.mode = '503'  # keep them pending
+        d = daemon(config(hook, 1))
+        wait_for(lambda: len(hook.requests) >= 2, what='failing attempts')
+        for _ in range(5):
+            d.kill9()
+            d.start()
+            time.sleep(0.5)
+        hook.mode = 'ok'
+        wait_for(lambda: hook.accepted() or None, timeout=20, what='delivery')
+        time.sleep(2)
+        keys = [b['idempotency_key'] for b in hook.bodies()]
+        assert len(set(keys)) == 1, keys  # one trigger, however many restarts
+        assert len(api(d, '/api/v1/alerts', OPS)['alerts']) == 1
+        # the monitor recovers while Vigil is down: the restart resolves it
+        d.stop()
+        d.write_config(config(hook, targets.banner_port))
+        d.start()
+        wait_for(lambda: [b for b in hook.bodies() if b['kind'] == 'resolve'] or None,
+                 what='RESOLVED after a restart')
+        kinds = [b['kind'] for b in hook.bodies()]
+        assert kinds.count('trigger') >= 1 and kinds.count('resolve') == 1
+        assert len({b['idempotency_key'] for b in hook.bodies() if b['kind'] == 'trigger'}) == 1
+    finally:
+        hook.stop()
+
+
+def test_config_errors(daemon):
+    from conftest import run_cli
+    bad = ('alerting:\n  channels_on: [nope]\n  channels:\n'
+           '    - {name: a, type: carrier, url: "ftp://x"}\n    - {name: a, type: slack}\n')
+    import pathlib
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        p = pathlib.Path(tmp) / 'v.yaml'
+        p.write_text(bad)
+        r = run_cli('config', 'check', str(p))
+        assert r.returncode == 2
+        out = r.stdout + r.stderr
+        for words in ['alerting.channels[0].type', 'alerting.channels[0].url', 'http',
+                      'alerting.channels[1]', 'missing required key "url"', 'named twice',
+                      'no channel is named "nope"']:
+            assert words in out, (words, out)
