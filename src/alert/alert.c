@@ -13,7 +13,7 @@
 static void on_committed_async(uv_async_t *h);
 
 struct alerting *alerting_new(uv_loop_t *loop, struct store *store, struct curl_uv *curl,
-                              struct vigil_config *cfg)
+                              struct vigil_config *cfg, alert_source source, void *arg)
 {
 	struct alerting *a = xcalloc(1, sizeof(*a));
 
@@ -29,25 +29,61 @@ struct alerting *alerting_new(uv_loop_t *loop, struct store *store, struct curl_
 	uv_async_init(loop, &a->committed, on_committed_async);
 	a->committed.data = a;
 	a->open_handles++;
+	a->source = source;
+	a->source_arg = arg;
 	outbox_start(a);
+	rules_start(a);
 	return a;
 }
 
 void alerting_set_config(struct alerting *a, struct vigil_config *cfg)
 {
-	conf_unref(a->cfg);
+	struct vigil_config *old = a->cfg;
+
 	a->cfg = conf_ref(cfg);
+	rules_config_changed(a, old);
+	conf_unref(old);
 	outbox_kick(a);
 }
 
-static struct firing *find(struct alerting *a, int64_t key)
+/* The firing entry of monitor KEY, or (KEY 0) of rule RULE; NULL when none. */
+static struct firing *find(struct alerting *a, int64_t key, const char *rule)
 {
 	size_t i;
 
 	for (i = 0; i < a->nfiring; i++)
-		if (a->firing[i].v.monitor_key == key)
+		if (a->firing[i].v.monitor_key == key &&
+		    (key != 0 || strcmp(a->firing[i].v.rule, rule) == 0))
 			return &a->firing[i];
 	return NULL;
+}
+
+struct firing *alert_find(struct alerting *a, int64_t key, const char *rule)
+{
+	return find(a, key, rule);
+}
+
+struct firing *alert_open(struct alerting *a, int64_t monitor_key, const char *rule,
+                          const char *severity, const char *message, int64_t t_ms)
+{
+	struct firing *f;
+
+	a->firing = xgrow(a->firing, &a->firing_cap, a->nfiring + 1, sizeof(*a->firing));
+	f = &a->firing[a->nfiring++];
+	memset(f, 0, sizeof(*f));
+	f->v.id = a->next_alert++;
+	f->v.monitor_key = monitor_key;
+	f->v.started = t_ms;
+	snprintf(f->v.rule, sizeof(f->v.rule), "%s", rule);
+	snprintf(f->v.severity, sizeof(f->v.severity), "%s", severity);
+	f->message = xstrdup(message);
+	return f;
+}
+
+void alert_close(struct alerting *a, struct firing *f, struct firing *done)
+{
+	*done = *f;
+	*f = a->firing[--a->nfiring];
 }
 
 void alerting_boot(struct alerting *a, const struct store_boot *boot)
@@ -166,14 +202,18 @@ static bool wants(const struct conf_channel *c, const char *severity, bool resol
 	return false;
 }
 
-static bool default_channel(const struct conf_alerting *al, const char *name)
+/* Whether channel NAME is among ONLY (NULL: alerting.channels_on; empty: every channel). */
+static bool chosen(const struct conf_alerting *al, const struct conf_strlist *only,
+                   const char *name)
 {
 	size_t i;
 
-	if (al->channels_on.n == 0)
+	if (only == NULL)
+		only = &al->channels_on;
+	if (only->n == 0)
 		return true;
-	for (i = 0; i < al->channels_on.n; i++)
-		if (strcmp(al->channels_on.v[i], name) == 0)
+	for (i = 0; i < only->n; i++)
+		if (strcmp(only->v[i], name) == 0)
 			return true;
 	return false;
 }
@@ -183,8 +223,8 @@ static bool default_channel(const struct conf_alerting *al, const char *name)
  * in one op (one durable transaction), and queues the notifications to go
  * once it is committed.
  */
-static void record(struct alerting *a, const struct firing *f, int64_t resolved,
-                   const struct render_input *in)
+void alert_record(struct alerting *a, const struct firing *f, int64_t resolved,
+                  const struct render_input *in, const struct conf_strlist *only)
 {
 	const struct conf_alerting *al = &a->cfg->alerting;
 	const struct conf_channel *ch = al->channels.v;
@@ -208,7 +248,7 @@ static void record(struct alerting *a, const struct firing *f, int64_t resolved,
 		struct outbox_msg *m;
 		char key[80];
 
-		if (!default_channel(al, ch[i].name) ||
+		if (!chosen(al, only, ch[i].name) ||
 		    !wants(&ch[i], f->v.severity, strcmp(in->kind, "resolve") == 0))
 			continue;
 		snprintf(key, sizeof(key), "vigil-%lld-%s-%lld", (long long)f->v.id, in->kind,
@@ -271,7 +311,7 @@ void alerting_transition(struct alerting *a, int64_t key, const char *id, const 
                          int64_t t_ms)
 {
 	const struct conf_alerting *al = &a->cfg->alerting;
-	struct firing *f = find(a, key);
+	struct firing *f = find(a, key, NULL);
 	struct render_input in = { 0 };
 	bool bad = new_ == STATUS_DOWN || (al->on_degraded && new_ == STATUS_DEGRADED);
 	bool good = new_ == STATUS_UP || (!al->on_degraded && new_ == STATUS_DEGRADED);
@@ -287,26 +327,20 @@ void alerting_transition(struct alerting *a, int64_t key, const char *id, const 
 	in.message = message;
 	in.t_ms = t_ms;
 	if (bad && f == NULL) {
-		a->firing = xgrow(a->firing, &a->firing_cap, a->nfiring + 1, sizeof(*a->firing));
-		f = &a->firing[a->nfiring++];
-		memset(f, 0, sizeof(*f));
-		f->v.id = a->next_alert++;
-		f->v.monitor_key = key;
-		f->v.started = t_ms;
-		snprintf(f->v.rule, sizeof(f->v.rule), "%s", status_str(new_));
-		snprintf(f->v.severity, sizeof(f->v.severity), "%s",
-		         new_ == STATUS_DOWN ? alert_severity_names[al->severity] : "warning");
-		f->message = xstrdup(message);
+		f = alert_open(a, key, status_str(new_),
+		               new_ == STATUS_DOWN ? alert_severity_names[al->severity] : "warning",
+		               message, t_ms);
 		in.alert_id = f->v.id;
 		in.rule = f->v.rule;
 		in.severity = f->v.severity;
 		in.started = t_ms;
 		log_info("alerting: alert %lld fires: %s is %s (%s)", (long long)f->v.id, id,
 		         in.status, reason);
-		record(a, f, 0, &in);
+		alert_record(a, f, 0, &in, NULL);
 	} else if (good && f != NULL) {
-		struct firing done = *f;
+		struct firing done;
 
+		alert_close(a, f, &done);
 		in.kind = "resolve";
 		in.alert_id = done.v.id;
 		in.rule = done.v.rule;
@@ -314,8 +348,7 @@ void alerting_transition(struct alerting *a, int64_t key, const char *id, const 
 		in.started = done.v.started;
 		log_info("alerting: alert %lld resolved: %s is %s", (long long)done.v.id, id,
 		         in.status);
-		*f = a->firing[--a->nfiring];
-		record(a, &done, t_ms, &in);
+		alert_record(a, &done, t_ms, &in, NULL);
 		free(done.message);
 	}
 }
@@ -332,7 +365,7 @@ int alerting_ack(struct alerting *a, int64_t id, const char *who)
 		if (f->v.acked_at == 0) {
 			f->v.acked_at = time_wall_ms();
 			snprintf(f->v.acked_by, sizeof(f->v.acked_by), "%s", who);
-			record(a, f, 0, NULL); /* the row only: an ack is not announced */
+			alert_record(a, f, 0, NULL, NULL); /* the row only: not announced */
 			log_info("alerting: alert %lld acknowledged by %s", (long long)id, who);
 		}
 		return 0;
@@ -356,6 +389,7 @@ void alerting_close(struct alerting *a)
 	if (a == NULL)
 		return;
 	a->closing = true;
+	rules_close(a);
 	outbox_close(a); /* frees A once its handles are closed */
 	for (i = 0; i < a->nfiring; i++)
 		free(a->firing[i].message);

@@ -37,8 +37,12 @@ struct alert_stats {
 
 struct alerting;
 
+/* Where rules read metric values: true and *OUT, or false when there is no value. */
+typedef bool (*alert_source)(void *arg, const char *metric, double *out);
+
+/* Rules are evaluated every second with values from SOURCE(ARG, ...). */
 struct alerting *alerting_new(uv_loop_t *loop, struct store *store, struct curl_uv *curl,
-                              struct vigil_config *cfg);
+                              struct vigil_config *cfg, alert_source source, void *arg);
 /* Takes the firing alerts and the pending notifications a previous run left. */
 void alerting_boot(struct alerting *a, const struct store_boot *boot);
 /* A new configuration (channels may have changed); takes a reference. */

@@ -35,6 +35,8 @@ struct commit_box {
 };
 
 struct attempt;
+struct render_input;
+struct conf_strlist;
 
 struct firing {
 	struct alert_view v;
@@ -47,6 +49,12 @@ struct alerting {
 	struct curl_uv *curl;
 	struct vigil_config *cfg;
 	bool closing;
+
+	alert_source source;
+	void *source_arg;
+	uv_timer_t rules_timer;
+	int64_t *pending_since; /* per rule of the configuration: when it began to hold, 0 not */
+	size_t npending;
 
 	struct firing *firing;
 	size_t nfiring, firing_cap;
@@ -71,7 +79,26 @@ struct alerting {
 /* alert.c */
 void commit_box_unref(struct commit_box *b);
 
+/* Writes F's alert row and its notifications (IN NULL: the row only), to ONLY's channels
+ * (NULL: alerting.channels_on). */
+void alert_record(struct alerting *a, const struct firing *f, int64_t resolved,
+                  const struct render_input *in, const struct conf_strlist *only);
+/* The firing entry of monitor KEY, or (KEY 0) of rule RULE; NULL when none. */
+struct firing *alert_find(struct alerting *a, int64_t key, const char *rule);
+/* Opens a firing entry (its id given here). */
+struct firing *alert_open(struct alerting *a, int64_t monitor_key, const char *rule,
+                          const char *severity, const char *message, int64_t t_ms);
+/* Closes entry F (copied into DONE first; free DONE->message after use). */
+void alert_close(struct alerting *a, struct firing *f, struct firing *done);
+
+/* rules.c */
+void rules_start(struct alerting *a);
+void rules_config_changed(struct alerting *a, const struct vigil_config *old);
+void rules_close(struct alerting *a);
+
 /* outbox.c */
+/* Close callback of every handle of A: the last one frees A. */
+void alert_handle_closed(uv_handle_t *h);
 void outbox_start(struct alerting *a);
 void outbox_close(struct alerting *a);
 /* Queues M (taken over); READY when its row is known committed. */
@@ -90,6 +117,9 @@ struct render_input {
 	const char *monitor_id, *monitor_name, *rule, *severity;
 	const char *status, *previous, *reason, *message;
 	int64_t started, t_ms; /* Unix ms */
+	/* a rule's alert: what it watched */
+	const char *metric, *op;
+	double value, threshold;
 };
 char *render_body(int type, const struct render_input *in);
 

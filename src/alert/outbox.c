@@ -319,7 +319,7 @@ static void on_timer(uv_timer_t *t)
 	outbox_kick(t->data);
 }
 
-static void on_closed(uv_handle_t *h)
+void alert_handle_closed(uv_handle_t *h)
 {
 	struct alerting *a = h->data;
 
@@ -327,6 +327,7 @@ static void on_closed(uv_handle_t *h)
 		return;
 	while (a->queue != NULL)
 		drop(a, a->queue);
+	free(a->pending_since);
 	conf_unref(a->cfg);
 	free(a);
 }
@@ -350,6 +351,6 @@ void outbox_close(struct alerting *a)
 	pthread_mutex_unlock(&a->box->lock);
 	commit_box_unref(a->box);
 	a->box = NULL;
-	uv_close((uv_handle_t *)&a->timer, on_closed);
-	uv_close((uv_handle_t *)&a->committed, on_closed);
+	uv_close((uv_handle_t *)&a->timer, alert_handle_closed);
+	uv_close((uv_handle_t *)&a->committed, alert_handle_closed);
 }

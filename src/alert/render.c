@@ -35,7 +35,10 @@ static json_t *slack(const struct render_input *in, const char *started, const c
 	snprintf(title, sizeof(title), "%s [%s] %s is %s",
 	         resolved ? ":large_green_circle:" : ":red_circle:", in->severity, in->monitor_name,
 	         in->status);
-	if (resolved)
+	if (in->metric != NULL)
+		snprintf(detail, sizeof(detail), "*%s*: `%s` = %g (%s %g) since %s", in->rule,
+		         in->metric, in->value, in->op, in->threshold, started);
+	else if (resolved)
 		snprintf(detail, sizeof(detail), "*%s* is %s again after %lld s (down since %s)",
 		         in->monitor_name, in->status, (long long)((in->t_ms - in->started) / 1000),
 		         started);
@@ -57,6 +60,10 @@ char *render_body(int type, const struct render_input *in)
 	time_format_rfc3339(in->started, started, sizeof(started));
 	time_format_rfc3339(in->t_ms, at, sizeof(at));
 	doc = type == CHANNEL_SLACK ? slack(in, started, at) : webhook(in, started, at);
+	if (doc != NULL && in->metric != NULL && type != CHANNEL_SLACK)
+		json_object_set_new(doc, "metric",
+		                    json_pack("{s:s,s:f,s:s,s:f}", "name", in->metric, "value",
+		                              in->value, "op", in->op, "threshold", in->threshold));
 	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	return text;

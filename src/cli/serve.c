@@ -178,6 +178,7 @@ static int start(struct vigil *v, const char *path)
 	}
 	wo.engine = v->engine;
 	v->web = web_new(&wo);
+	engine_set_security_source(v->engine, web_violations_1h, v->web);
 	if (web_listen(v->web, err, sizeof(err)) < 0) {
 		log_warnx("web: %s", err);
 		engine_close(v->engine);

@@ -1,4 +1,5 @@
 /* The alerting section: notification channels and how monitor alerts use them. */
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,106 @@ static const struct conf_spec channel_spec = {
 	.init = channel_init,
 };
 
+const char *const rule_op_names[] = { ">", ">=", "<", "<=", "==", "!=", NULL };
+
+static int check_metric(struct conf_ctx *ctx, yaml_node_t *node, void *field)
+{
+	const char *m = *(char **)field;
+	static const char *const monitor_fields[] = { "monitor.latency_ms{monitor=\"",
+		                                      "monitor.uptime_24h{monitor=\"",
+		                                      "monitor.down{monitor=\"", NULL };
+	size_t i;
+
+	if (strncmp(m, "host.", 5) == 0 && m[5] != '\0')
+		return 0;
+	if (strcmp(m, "security.violations_1h") == 0)
+		return 0;
+	for (i = 0; monitor_fields[i] != NULL; i++)
+		if (strncmp(m, monitor_fields[i], strlen(monitor_fields[i])) == 0 &&
+		    strlen(m) > strlen(monitor_fields[i]) + 2 &&
+		    strcmp(m + strlen(m) - 2, "\"}") == 0)
+			return 0;
+	conf_error(ctx, node,
+	           "\"%s\" is not a metric: host.<series> (host.cpu.percent, "
+	           "host.disk.percent{mountpoint=\"/\"}...), monitor.latency_ms{monitor=\"<id>\"}, "
+	           "monitor.uptime_24h{monitor=\"<id>\"}, monitor.down{monitor=\"<id>\"} or "
+	           "security.violations_1h",
+	           m);
+	return -1;
+}
+
+static void rule_init(void *obj)
+{
+	struct conf_rule *r = obj;
+
+	r->resolve_threshold = NAN;
+	r->severity = SEVERITY_WARNING;
+}
+
+static const struct conf_key rule_keys[] = {
+	{ .name = "name",
+	  .type = CONF_STRING,
+	  .offset = offsetof(struct conf_rule, name),
+	  .flags = CONF_REQUIRED,
+	  .help = "the rule's name, unique (its alerts carry it)" },
+	{ .name = "metric",
+	  .type = CONF_STRING,
+	  .offset = offsetof(struct conf_rule, metric),
+	  .flags = CONF_REQUIRED,
+	  .parse = check_metric,
+	  .help = "what is watched: host.<series id>, monitor.latency_ms{monitor=\"id\"}, "
+	          "monitor.uptime_24h{...} (percent), monitor.down{...} (1 or 0), "
+	          "security.violations_1h" },
+	{ .name = "op",
+	  .type = CONF_ENUM,
+	  .offset = offsetof(struct conf_rule, op),
+	  .names = rule_op_names,
+	  .help = "how the value compares with the threshold: > >= < <= == !=" },
+	{ .name = "threshold",
+	  .type = CONF_FLOAT,
+	  .offset = offsetof(struct conf_rule, threshold),
+	  .flags = CONF_REQUIRED,
+	  .help = "the value beyond which the rule holds" },
+	{ .name = "resolve_threshold",
+	  .type = CONF_FLOAT,
+	  .offset = offsetof(struct conf_rule, resolve_threshold),
+	  .help = "a firing alert resolves only once the value is no longer beyond this "
+	          "(hysteresis; default: the threshold)" },
+	{ .name = "for",
+	  .type = CONF_DURATION,
+	  .offset = offsetof(struct conf_rule, for_ms),
+	  .max = HOUR(24),
+	  .help = "how long the rule must hold before the alert fires (pending until then)" },
+	{ .name = "severity",
+	  .type = CONF_ENUM,
+	  .offset = offsetof(struct conf_rule, severity),
+	  .names = alert_severity_names,
+	  .help = "info, warning or critical" },
+	{ .name = "channels",
+	  .type = CONF_STRLIST,
+	  .offset = offsetof(struct conf_rule, channels),
+	  .help = "where its alerts go (default: alerting.channels_on)" },
+	{ 0 },
+};
+
+static const struct conf_spec rule_spec = {
+	.name = "rule",
+	.size = sizeof(struct conf_rule),
+	.keys = rule_keys,
+	.init = rule_init,
+};
+
+static bool channel_named(const struct conf_alerting *a, const char *name)
+{
+	const struct conf_channel *c = a->channels.v;
+	size_t j;
+
+	for (j = 0; j < a->channels.n; j++)
+		if (c[j].name && strcmp(c[j].name, name) == 0)
+			return true;
+	return false;
+}
+
 static void alerting_init(void *obj)
 {
 	struct conf_alerting *a = obj;
@@ -123,13 +224,31 @@ static void alerting_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 			if (c[i].name && c[j].name && strcmp(c[i].name, c[j].name) == 0)
 				conf_error_key(ctx, node, "channels",
 				               "channel \"%s\" is named twice", c[i].name);
-	for (i = 0; i < a->channels_on.n; i++) {
-		for (j = 0; j < a->channels.n; j++)
-			if (c[j].name && strcmp(c[j].name, a->channels_on.v[i]) == 0)
-				break;
-		if (j == a->channels.n)
+	for (i = 0; i < a->channels_on.n; i++)
+		if (!channel_named(a, a->channels_on.v[i]))
 			conf_error_key(ctx, node, "channels_on", "no channel is named \"%s\"",
 			               a->channels_on.v[i]);
+	for (i = 0; i < a->rules.n; i++) {
+		const struct conf_rule *r = (const struct conf_rule *)a->rules.v + i;
+
+		if (!isnan(r->resolve_threshold) &&
+		    (((r->op == OP_GT || r->op == OP_GE) && r->resolve_threshold > r->threshold) ||
+		     ((r->op == OP_LT || r->op == OP_LE) && r->resolve_threshold < r->threshold)))
+			conf_error_key(
+			        ctx, node, "rules",
+			        "rule \"%s\": resolve_threshold %g must be on the other side of "
+			        "threshold %g (it would resolve at once)",
+			        r->name ? r->name : "", r->resolve_threshold, r->threshold);
+		for (j = 0; j < r->channels.n; j++)
+			if (!channel_named(a, r->channels.v[j]))
+				conf_error_key(ctx, node, "rules",
+				               "rule \"%s\": no channel is named \"%s\"",
+				               r->name ? r->name : "", r->channels.v[j]);
+		for (j = 0; j < i; j++)
+			if (r->name && ((const struct conf_rule *)a->rules.v)[j].name &&
+			    strcmp(r->name, ((const struct conf_rule *)a->rules.v)[j].name) == 0)
+				conf_error_key(ctx, node, "rules", "rule \"%s\" is named twice",
+				               r->name);
 	}
 	if (a->retry_max < a->retry_initial)
 		conf_error_key(ctx, node, "retry_max", "is below retry_initial");
@@ -141,6 +260,11 @@ static const struct conf_key alerting_keys[] = {
 	  .offset = offsetof(struct conf_alerting, channels),
 	  .spec = &channel_spec,
 	  .help = "where notifications go" },
+	{ .name = "rules",
+	  .type = CONF_LIST,
+	  .offset = offsetof(struct conf_alerting, rules),
+	  .spec = &rule_spec,
+	  .help = "threshold rules on host, monitor and security metrics" },
 	{ .name = "channels_on",
 	  .type = CONF_STRLIST,
 	  .offset = offsetof(struct conf_alerting, channels_on),

@@ -154,8 +154,25 @@ struct conf_channel {
 	int64_t timeout; /* ms per delivery attempt */
 };
 
+/* A threshold rule on a metric (alerting.rules[]). */
+enum rule_op { OP_GT, OP_GE, OP_LT, OP_LE, OP_EQ, OP_NE };
+
+struct conf_rule {
+	char *name;
+	char *metric; /* host.cpu.percent, monitor.latency_ms{monitor="api"}... */
+	int op;       /* enum rule_op */
+	double threshold;
+	double resolve_threshold;     /* resolves when no longer beyond this; NAN: the threshold */
+	int64_t for_ms;               /* how long the condition must hold before firing */
+	int severity;                 /* enum alert_severity */
+	struct conf_strlist channels; /* default: alerting.channels_on */
+};
+
+extern const char *const rule_op_names[];
+
 struct conf_alerting {
 	struct conf_list channels;        /* of struct conf_channel */
+	struct conf_list rules;           /* of struct conf_rule */
 	struct conf_strlist channels_on;  /* default channels of monitor alerts (names) */
 	int severity;                     /* enum alert_severity of monitor alerts */
 	bool on_degraded;                 /* also alert when a monitor becomes degraded */

@@ -1,5 +1,6 @@
 /* The config as JSON (for the API), generated from the key tables, secrets masked. */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "conf/conf.h"
@@ -37,8 +38,8 @@ static json_t *value_json(const struct conf_key *k, const void *f)
 		return json_boolean(*(const bool *)f);
 	case CONF_INT:
 		return json_integer(*(const int64_t *)f);
-	case CONF_FLOAT:
-		return json_real(*(const double *)f);
+	case CONF_FLOAT: /* NaN: not set (a key whose default depends on another) */
+		return isnan(*(const double *)f) ? json_null() : json_real(*(const double *)f);
 	case CONF_DURATION:
 		conf_duration_format(*(const int64_t *)f, tmp, sizeof(tmp));
 		return json_string(tmp);

@@ -1,4 +1,5 @@
 /* Prints a decoded config back as YAML, with every secret masked. */
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,7 +63,10 @@ static void print_scalar(const struct conf_key *k, const void *f, struct buf *ou
 		P(buf_printf(out, "%lld", (long long)*(const int64_t *)f));
 		break;
 	case CONF_FLOAT:
-		P(buf_printf(out, "%g", *(const double *)f));
+		if (isnan(*(const double *)f))
+			P(buf_puts(out, "null"));
+		else
+			P(buf_printf(out, "%g", *(const double *)f));
 		break;
 	case CONF_DURATION:
 		conf_duration_format(*(const int64_t *)f, tmp, sizeof(tmp));

@@ -49,6 +49,12 @@ void engine_reload(struct engine *e);
 /* The configuration in force (loop thread only). */
 struct vigil_config *engine_config(struct engine *e);
 
+/*
+ * Where security.violations_1h comes from (the web server's counter; FN is
+ * thread-safe). Loop thread, before rules need it.
+ */
+void engine_set_security_source(struct engine *e, double (*fn)(void *arg), void *arg);
+
 /* Thread-safe: nanoseconds since the loop's heartbeat last ran. */
 int64_t engine_heartbeat_age_ns(const struct engine *e);
 

@@ -110,6 +110,8 @@ struct engine {
 
 	/* alerting: monitor alerts and their notifications; NULL once closed */
 	struct alerting *alerting;
+	double (*violations_1h)(void *arg); /* the web server's counter (thread-safe) */
+	void *violations_arg;
 
 	/* host metrics (host.c) */
 	struct engine_host *host;    /* NULL when off or closed */
@@ -132,6 +134,11 @@ void sched_monitor_start(struct monitor *m); /* (re)computes the phase and arms 
 void sched_monitor_stop(struct monitor *m);  /* disarms, leaves the queue */
 void sched_check_done(struct engine *e);     /* a slot freed: start the next waiting run */
 void sched_run_now(struct monitor *m);       /* starts a run out of schedule (none in flight) */
+
+/* metric.c: a value by metric name for alert rules (an alerting source) */
+bool engine_metric_value(void *arg, const char *metric, double *out);
+/* host.c: the latest value of host series ID */
+bool engine_host_value(struct engine *e, const char *id, double *out);
 
 /* command.c */
 void engine_commands_start(struct engine *e);

@@ -353,3 +353,13 @@ void engine_host_close(struct engine *e)
 	host_history_flush(&h->hist, 0, 1, emit, h); /* the open minutes, written at shutdown */
 	uv_close((uv_handle_t *)&h->timer, timer_closed);
 }
+
+bool engine_host_value(struct engine *e, const char *id, double *out)
+{
+	const struct host_series *s;
+
+	if (e->host == NULL || (s = host_history_find(&e->host->hist, id)) == NULL || s->n == 0)
+		return false;
+	*out = s->ring[(s->head + s->cap - 1) % s->cap].v;
+	return true;
+}

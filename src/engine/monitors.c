@@ -188,7 +188,8 @@ int engine_monitors_start(struct engine *e, const struct store_boot *boot)
 	e->env.curl = curl_uv_new(e->loop);
 	if (e->env.curl == NULL)
 		return -1;
-	e->alerting = alerting_new(e->loop, e->store, e->env.curl, e->config);
+	e->alerting =
+	        alerting_new(e->loop, e->store, e->env.curl, e->config, engine_metric_value, e);
 	alerting_boot(e->alerting, boot);
 	histogram_init(&e->sched_lag, histogram_latency_bounds, histogram_latency_nbounds);
 	for (i = 0; boot != NULL && i < boot->nmonitors; i++)

@@ -118,14 +118,35 @@ static bool from_rings(const struct host_view *v, const char *id, int64_t since,
 	return true;
 }
 
+/* The series ids, LIMIT after the id CURSOR (like every list of the API). */
 static void list_series(struct web_request *req, struct web_reply *rep)
 {
-	json_t *a = json_array();
-	size_t i;
+	const struct host_view *v = req->snap->host;
+	const char *cursor = req->query(req->cls, "cursor");
+	json_t *a;
+	int64_t limit;
+	size_t i = 0, end;
 
-	for (i = 0; i < req->snap->host->nseries; i++)
-		json_array_append_new(a, json_string(req->snap->host->series[i].id));
-	api_reply_json(req, rep, 200, json_pack("{s:o}", "series", a));
+	if (api_int_param(req, rep, "limit", HOST_SERIES_MAX, 1, HOST_SERIES_MAX, &limit) < 0)
+		return;
+	if (cursor != NULL) {
+		while (i < v->nseries && strcmp(v->series[i].id, cursor) != 0)
+			i++;
+		if (i == v->nseries) {
+			api_bad_param(req, rep, "cursor", cursor, "a series id of the previous page");
+			return;
+		}
+		i++;
+	}
+	end = i + (size_t)limit < v->nseries ? i + (size_t)limit : v->nseries;
+	a = json_array();
+	for (; i < end; i++)
+		json_array_append_new(a, json_string(v->series[i].id));
+	api_reply_json(req, rep, 200,
+	               json_pack("{s:o,s:I,s:o}", "series", a, "total", (json_int_t)v->nseries,
+	                         "next_cursor",
+	                         end < v->nseries && end > 0 ? json_string(v->series[end - 1].id)
+	                                                     : json_null()));
 }
 
 void handle_host_series(struct web_request *req, struct web_reply *rep)

@@ -48,7 +48,7 @@ const struct route web_routes[] = {
 	  NULL },
 	{ "GET", "/api/v1/host/series", ROLE_VIEWER, handle_host_series,
 	  "A host metric over time (metric, since, until, step); without metric, the list",
-	  "metric since until step mountpoint device group", NULL },
+	  "metric since until step mountpoint device group limit cursor", NULL },
 	{ "GET", "/api/v1/openapi.json", ROLE_VIEWER, handle_openapi,
 	  "This API as an OpenAPI 3.1 document, generated from the route table", NULL, NULL },
 	{ "GET", "/api/v1/alerts", ROLE_VIEWER, handle_alerts,

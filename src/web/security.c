@@ -37,7 +37,33 @@ struct guard {
 	struct strmap index; /* ip -> position in blocks */
 	atomic_size_t nactive;
 	_Atomic uint64_t totals[VIOLATIONS];
+	/* violations per minute over the last hour: slot = minute % 60 */
+	_Atomic int64_t minute_of[60];
+	_Atomic uint64_t per_minute[60];
 };
+
+/* Counts one violation in the slot of this minute, restarting a stale slot. */
+static void count_minute(struct guard *g)
+{
+	int64_t minute = time_wall_ms() / 60000, seen;
+	size_t i = (size_t)(minute % 60);
+
+	seen = atomic_load(&g->minute_of[i]);
+	if (seen != minute && atomic_compare_exchange_strong(&g->minute_of[i], &seen, minute))
+		atomic_store(&g->per_minute[i], 0);
+	atomic_fetch_add(&g->per_minute[i], 1);
+}
+
+uint64_t guard_violations_last_hour(struct guard *g)
+{
+	int64_t minute = time_wall_ms() / 60000, m;
+	uint64_t n = 0;
+
+	for (m = minute - 59; m <= minute; m++)
+		if (atomic_load(&g->minute_of[m % 60]) == m)
+			n += atomic_load(&g->per_minute[m % 60]);
+	return n;
+}
 
 struct guard *guard_new(struct store *store)
 {
@@ -257,6 +283,7 @@ static void record(struct guard *g, const char *client, enum violation v, const 
 	char text[320];
 
 	atomic_fetch_add(&g->totals[v], 1);
+	count_minute(g);
 	if (!ratelimit_event_due(g->clients, client, (int)v, EVENT_EVERY, time_mono_ns(), &skipped))
 		return;
 	if (skipped > 0)

@@ -76,6 +76,8 @@ size_t guard_blocks(struct guard *g, guard_block_cb cb, void *arg);
 /* How many addresses are blocked now. */
 size_t guard_blocked_count(struct guard *g);
 
+/* Violations of the last 60 minutes (every one, stored as an event or not). Thread-safe. */
+uint64_t guard_violations_last_hour(struct guard *g);
 /* Violations seen since the start, per kind (vigil_security_violations_total). */
 void guard_totals(struct guard *g, uint64_t out[VIOLATIONS]);
 

@@ -636,6 +636,11 @@ static void resume_all(struct web *w)
 	pthread_mutex_unlock(&w->calls_lock);
 }
 
+double web_violations_1h(void *web)
+{
+	return (double)guard_violations_last_hour(((struct web *)web)->guard);
+}
+
 void web_tick(struct web *w)
 {
 	reqlog_flush(w->reqlog);

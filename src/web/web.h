@@ -34,6 +34,8 @@ struct web *web_new(const struct web_options *opt);
 int web_listen(struct web *w, char *err, size_t errlen) __attribute__((warn_unused_result));
 /* Stops accepting, finishes requests in flight, stops the threads. Idempotent. */
 void web_stop(struct web *w);
+/* Violations by clients in the last hour (any thread): security.violations_1h. */
+double web_violations_1h(void *web);
 /* Once a second on the loop: hands the buffered request log to the store. */
 void web_tick(struct web *w);
 /* Stops if needed and frees. NULL is a no-op. */

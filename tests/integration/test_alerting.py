@@ -151,7 +151,11 @@ def test_kill9_never_loses_nor_duplicates_alerts(daemon, targets):
 def test_config_errors(daemon):
     from conftest import run_cli
     bad = ('alerting:\n  channels_on: [nope]\n  channels:\n'
-           '    - {name: a, type: carrier, url: "ftp://x"}\n    - {name: a, type: slack}\n')
+           '    - {name: a, type: carrier, url: "ftp://x"}\n    - {name: a, type: slack}\n'
+           '  rules:\n'
+           '    - {name: r, metric: cpu, threshold: 1}\n'
+           '    - {name: r, metric: host.cpu.percent, op: ">", threshold: 80, '
+           'resolve_threshold: 90, channels: [zz]}\n')
     import pathlib
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
@@ -162,5 +166,70 @@ def test_config_errors(daemon):
         out = r.stdout + r.stderr
         for words in ['alerting.channels[0].type', 'alerting.channels[0].url', 'http',
                       'alerting.channels[1]', 'missing required key "url"', 'named twice',
-                      'no channel is named "nope"']:
+                      'no channel is named "nope"', '"cpu" is not a metric',
+                      'rule "r" is named twice', 'resolve_threshold 90 must be on the other side',
+                      'rule "r": no channel is named "zz"']:
             assert words in out, (words, out)
+
+
+def rules_config(rx, rules):
+    return (AUTH + 'host:\n  interval: 1s\n'
+            'alerting:\n  retry_initial: 200ms\n  channels:\n'
+            f'    - {{name: hook, type: webhook, url: "{rx.url}/hook"}}\n'
+            '  rules:\n' + ''.join(f'    - {r}\n' for r in rules))
+
+
+def test_threshold_rules_fire_and_resolve(daemon, tmp_path):
+    hook = Receiver().start()
+    try:
+        d = daemon(rules_config(hook, [
+            '{name: busy, metric: host.cpu.percent, op: ">=", threshold: 0, severity: info}',
+            '{name: attacked, metric: security.violations_1h, op: ">", threshold: 2, '
+            'resolve_threshold: -1, severity: critical}',
+            '{name: never, metric: host.memory.percent, op: ">", threshold: 1000}',
+            '{name: slow, metric: "monitor.latency_ms{monitor=\\"nope\\"}", op: ">", '
+            'threshold: 1}']))
+        busy = wait_for(lambda: [b for b in hook.bodies() if b['alert']['rule'] == 'busy'] or None,
+                        what='the host rule to fire')[0]
+        assert busy['kind'] == 'trigger' and busy['alert']['severity'] == 'info'
+        assert busy['metric']['name'] == 'host.cpu.percent' and busy['metric']['op'] == '>='
+        assert busy['metric']['value'] >= 0
+        # violations: three unknown tokens
+        for _ in range(3):
+            d.get('/api/v1/alerts', headers={'Authorization': 'Bearer wrong-token-xxxxxxxxxx'})
+        att = wait_for(lambda: [b for b in hook.bodies() if b['alert']['rule'] == 'attacked']
+                       or None, what='the security rule to fire')[0]
+        assert att['alert']['severity'] == 'critical' and att['metric']['value'] >= 3
+        time.sleep(2)
+        rules = sorted({b['alert']['rule'] for b in hook.bodies()})
+        assert rules == ['attacked', 'busy'], rules  # never and slow (no data) stay quiet
+        assert len(hook.bodies()) == 2, [(b["kind"], b["alert"]) for b in hook.bodies()]
+        # a restart does not fire them again
+        d.stop()
+        d.start()
+        time.sleep(3)
+        assert len(hook.bodies()) == 2, [b['kind'] for b in hook.bodies()]
+        # the rule goes away: its alert resolves? no: a removed rule keeps its alert open
+        firing = api(d, '/api/v1/alerts?state=firing', OPS)['alerts']
+        assert {a['rule'] for a in firing} == {'busy', 'attacked'}
+    finally:
+        hook.stop()
+
+
+def test_rule_for_and_hysteresis(daemon):
+    hook = Receiver().start()
+    try:
+        # down of a monitor that is down: holds; fires only after 2 s
+        d = daemon(rules_config(hook, [
+            '{name: gone, metric: "monitor.down{monitor=\\"svc\\"}", op: "==", threshold: 1, '
+            'for: 2s}']) + 'monitors:\n' + monitor_yaml('Svc', type='tcp', host='127.0.0.1',
+                                                        port=1, interval='200ms'))
+        wait_for(lambda: api(d, '/api/v1/monitors/svc', OPS)['status'] == 'down',
+                 what='the monitor down')
+        t0 = time.time()
+        body = wait_for(lambda: [b for b in hook.bodies() if b['alert']['rule'] == 'gone'] or None,
+                        what='the rule after its for')[0]
+        assert time.time() - t0 >= 1.0  # pending first (the monitor alert came at once)
+        assert body['metric']['value'] == 1
+    finally:
+        hook.stop()

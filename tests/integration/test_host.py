@@ -257,3 +257,21 @@ def test_process_groups(daemon):
         for k in kids:
             k.kill()
             k.wait()
+
+
+def test_series_list_pages(daemon):
+    d = daemon(AUTH + 'host:\n  interval: 1s\n')
+    host(d)
+    full = api(d, '/api/v1/host/series', TOKEN)
+    assert full['total'] == len(full['series']) and full['next_cursor'] is None
+    seen, cursor = [], None
+    while True:
+        params = {'limit': 5}
+        if cursor:
+            params['cursor'] = cursor  # ids hold " { / =: let requests encode them
+        page = api(d, '/api/v1/host/series', TOKEN, params=params)
+        seen += page['series']
+        cursor = page['next_cursor']
+        if cursor is None:
+            break
+    assert seen == full['series']
