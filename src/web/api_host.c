@@ -133,7 +133,8 @@ static void list_series(struct web_request *req, struct web_reply *rep)
 		while (i < v->nseries && strcmp(v->series[i].id, cursor) != 0)
 			i++;
 		if (i == v->nseries) {
-			api_bad_param(req, rep, "cursor", cursor, "a series id of the previous page");
+			api_bad_param(req, rep, "cursor", cursor,
+			              "a series id of the previous page");
 			return;
 		}
 		i++;
