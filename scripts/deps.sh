@@ -11,7 +11,8 @@ libuv1-dev libcurl4-openssl-dev libmicrohttpd-dev libsqlite3-dev libyaml-dev
 libjansson-dev libssl-dev libcmocka-dev
 clang clang-format libclang-rt-14-dev
 python3 python3-pytest python3-requests python3-jsonschema
-prometheus prometheus-blackbox-exporter prometheus-node-exporter openssl curl
+prometheus prometheus-blackbox-exporter prometheus-node-exporter prometheus-alertmanager
+openssl curl
 nginx-light wrk slowhttptest
 "
 

@@ -66,6 +66,14 @@ size_t alerting_outbox_depth(const struct alerting *a);
 /* Totals of channel I of the configuration (0 when unknown). */
 struct alert_stats alerting_stats(const struct alerting *a, const char *channel);
 
+struct conf_channel;
+/*
+ * Sends a test message on channel C now, blocking (not on the loop: the CLI).
+ * *STATUS gets the HTTP status (0 when none), ANSWER the start of the
+ * destination's answer or the error. Returns 0 when it was accepted (2xx).
+ */
+int alert_channel_test(const struct conf_channel *c, long *status, char *answer, size_t size);
+
 /* Stops sending (what is pending stays in the outbox for the next run). */
 void alerting_close(struct alerting *a);
 

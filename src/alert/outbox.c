@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert/alert_int.h"
+#include "alert/channel.h"
 #include "conf/conf.h"
 #include "probe/curl_uv.h"
 #include "store/store.h"
@@ -22,7 +22,7 @@ struct attempt {
 	struct alerting *a;
 	struct outbox_msg *m;
 	CURL *easy;
-	struct curl_slist *headers;
+	struct channel_request req;
 	char err[CURL_ERROR_SIZE];
 	long retry_after; /* seconds, from a 429 or 503 */
 };
@@ -207,7 +207,7 @@ static void on_done(CURL *easy, CURLcode rc, void *arg)
 
 	unlink_attempt(a, t);
 	finish(t, rc);
-	curl_slist_free_all(t->headers);
+	channel_request_free(&t->req);
 	curl_uv_easy_put(a->curl, easy);
 	free(t);
 	outbox_kick(a);
@@ -233,33 +233,26 @@ static size_t discard(char *data, size_t size, size_t n, void *arg)
 /* Starts one attempt of M on channel C. Returns 0, or -1 (M stays due). */
 static int send_one(struct alerting *a, struct outbox_msg *m, const struct conf_channel *c)
 {
+	const struct channel_kind *k = channel_kinds[c->type];
 	struct attempt *t = xcalloc(1, sizeof(*t));
-	char line[160];
-	size_t i;
 
 	t->a = a;
 	t->m = m;
 	t->easy = curl_uv_easy_get(a->curl);
-	if (t->easy == NULL) {
+	if (t->easy == NULL || k->prepare(c, m, &t->req) < 0) {
+		if (t->easy != NULL)
+			curl_uv_easy_put(a->curl, t->easy);
+		channel_request_free(&t->req);
 		free(t);
 		return -1;
 	}
-	t->headers = curl_slist_append(NULL, "Content-Type: application/json");
-	snprintf(line, sizeof(line), "Idempotency-Key: %s", m->idem_key);
-	t->headers = curl_slist_append(t->headers, line);
-	for (i = 0; c->type == CHANNEL_WEBHOOK && i < c->headers.n; i++) {
-		char *h = xasprintf("%s: %s", c->headers.keys[i], c->headers.values[i]);
-
-		t->headers = curl_slist_append(t->headers, h);
-		free(h);
-	}
-	curl_easy_setopt(t->easy, CURLOPT_URL, c->url);
+	curl_easy_setopt(t->easy, CURLOPT_URL, t->req.url);
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST,
-	                 c->type == CHANNEL_WEBHOOK && c->method ? c->method : "POST");
-	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, m->body);
-	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(m->body));
-	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
+	curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, t->req.method);
+	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->req.body ? t->req.body : m->body);
+	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE,
+	                 (long)strlen(t->req.body ? t->req.body : m->body));
+	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->req.headers);
 	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, (long)c->timeout);
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->err);
@@ -268,7 +261,7 @@ static int send_one(struct alerting *a, struct outbox_msg *m, const struct conf_
 	curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
 	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "Vigil");
 	if (curl_uv_add(a->curl, t->easy, on_done, t) < 0) {
-		curl_slist_free_all(t->headers);
+		channel_request_free(&t->req);
 		curl_uv_easy_put(a->curl, t->easy);
 		free(t);
 		return -1;
@@ -340,7 +333,7 @@ void outbox_close(struct alerting *a)
 	for (t = a->attempts; t != NULL; t = next) {
 		next = t->next;
 		curl_uv_remove(a->curl, t->easy);
-		curl_slist_free_all(t->headers);
+		channel_request_free(&t->req);
 		curl_uv_easy_put(a->curl, t->easy);
 		free(t);
 	}

@@ -12,7 +12,51 @@
 #define HOUR(x) (SEC(x) * 3600)
 
 const char *const alert_severity_names[] = { "info", "warning", "critical", NULL };
-const char *const channel_type_names[] = { "webhook", "slack", NULL };
+const char *const channel_type_names[] = {
+	"webhook", "slack",    "discord",  "teams",     "mattermost", "googlechat",   "ntfy",
+	"gotify",  "pushover", "telegram", "pagerduty", "opsgenie",   "alertmanager", NULL,
+};
+
+/* What each type needs besides its name: a URL, a token, a recipient. */
+static const struct {
+	bool url, token, to;
+	const char *url_default; /* when the service has one fixed endpoint */
+} needs[CHANNEL_TYPES] = {
+	[CHANNEL_WEBHOOK] = { true, false, false, NULL },
+	[CHANNEL_SLACK] = { true, false, false, NULL },
+	[CHANNEL_DISCORD] = { true, false, false, NULL },
+	[CHANNEL_TEAMS] = { true, false, false, NULL },
+	[CHANNEL_MATTERMOST] = { true, false, false, NULL },
+	[CHANNEL_GOOGLECHAT] = { true, false, false, NULL },
+	[CHANNEL_NTFY] = { true, false, false, NULL },
+	[CHANNEL_GOTIFY] = { true, true, false, NULL },
+	[CHANNEL_PUSHOVER] = { false, true, true, "https://api.pushover.net/1/messages.json" },
+	[CHANNEL_TELEGRAM] = { false, true, true, "https://api.telegram.org" },
+	[CHANNEL_PAGERDUTY] = { false, true, false, "https://events.pagerduty.com/v2/enqueue" },
+	[CHANNEL_OPSGENIE] = { false, true, false, "https://api.opsgenie.com/v2/alerts" },
+	[CHANNEL_ALERTMANAGER] = { true, false, false, NULL },
+};
+
+static void channel_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
+{
+	struct conf_channel *c = obj;
+
+	if (c->type < 0 || c->type >= CHANNEL_TYPES)
+		return;
+	if (c->url == NULL && needs[c->type].url_default != NULL)
+		c->url = xstrdup(needs[c->type].url_default);
+	if (c->url == NULL)
+		conf_error(ctx, node, "missing required key \"url\" (a %s channel posts to it)",
+		           channel_type_names[c->type]);
+	if (needs[c->type].token && c->token == NULL)
+		conf_error(ctx, node, "missing required key \"token\" (the %s %s)",
+		           channel_type_names[c->type],
+		           c->type == CHANNEL_PAGERDUTY ? "routing key" : "API token");
+	if (needs[c->type].to && c->to == NULL)
+		conf_error(ctx, node, "missing required key \"to\" (the %s %s)",
+		           channel_type_names[c->type],
+		           c->type == CHANNEL_TELEGRAM ? "chat id" : "user key");
+}
 
 static void channel_init(void *obj)
 {
@@ -63,13 +107,23 @@ static const struct conf_key channel_keys[] = {
 	  .offset = offsetof(struct conf_channel, type),
 	  .flags = CONF_REQUIRED,
 	  .names = channel_type_names,
-	  .help = "webhook (JSON), slack (incoming webhook)" },
+	  .help = "webhook, slack, discord, teams, mattermost, googlechat, ntfy, gotify, "
+	          "pushover, telegram, pagerduty, opsgenie, alertmanager" },
 	{ .name = "url",
 	  .type = CONF_SECRET,
 	  .offset = offsetof(struct conf_channel, url),
-	  .flags = CONF_REQUIRED,
 	  .parse = check_http_url,
-	  .help = "where messages go (a secret: such URLs carry their token); url_file too" },
+	  .help = "where messages go (a secret: such URLs carry their token; url_file too); "
+	          "pushover, telegram, pagerduty and opsgenie have their service's default" },
+	{ .name = "token",
+	  .type = CONF_SECRET,
+	  .offset = offsetof(struct conf_channel, token),
+	  .help = "gotify app token, pushover app token, telegram bot token, pagerduty routing "
+	          "key, opsgenie API key, ntfy access token (optional); token_file too" },
+	{ .name = "to",
+	  .type = CONF_STRING,
+	  .offset = offsetof(struct conf_channel, to),
+	  .help = "telegram chat id, pushover user key" },
 	{ .name = "method",
 	  .type = CONF_STRING,
 	  .offset = offsetof(struct conf_channel, method),
@@ -101,6 +155,7 @@ static const struct conf_spec channel_spec = {
 	.size = sizeof(struct conf_channel),
 	.keys = channel_keys,
 	.init = channel_init,
+	.finish = channel_finish,
 };
 
 const char *const rule_op_names[] = { ">", ">=", "<", "<=", "==", "!=", NULL };

@@ -140,13 +140,30 @@ struct conf_security {
 };
 
 enum alert_severity { SEVERITY_INFO, SEVERITY_WARNING, SEVERITY_CRITICAL, SEVERITIES };
-enum channel_type { CHANNEL_WEBHOOK, CHANNEL_SLACK, CHANNEL_TYPES };
+enum channel_type {
+	CHANNEL_WEBHOOK,
+	CHANNEL_SLACK,
+	CHANNEL_DISCORD,
+	CHANNEL_TEAMS,
+	CHANNEL_MATTERMOST,
+	CHANNEL_GOOGLECHAT,
+	CHANNEL_NTFY,
+	CHANNEL_GOTIFY,
+	CHANNEL_PUSHOVER,
+	CHANNEL_TELEGRAM,
+	CHANNEL_PAGERDUTY,
+	CHANNEL_OPSGENIE,
+	CHANNEL_ALERTMANAGER,
+	CHANNEL_TYPES
+};
 
 /* A notification channel (alerting.channels[]). */
 struct conf_channel {
 	char *name;
 	int type;                       /* enum channel_type */
 	char *url;                      /* a secret: webhook URLs carry their token */
+	char *token;                    /* a secret: bot token, API key, routing key (by type) */
+	char *to;                       /* telegram chat id, pushover user key */
 	char *method;                   /* webhook: POST by default */
 	struct conf_strmap headers;     /* webhook: extra headers (sensitive values are secrets) */
 	struct conf_strlist severities; /* only these (empty: all) */
