@@ -77,7 +77,14 @@ struct firing *alert_open(struct alerting *a, int64_t monitor_key, const char *r
 	snprintf(f->v.rule, sizeof(f->v.rule), "%s", rule);
 	snprintf(f->v.severity, sizeof(f->v.severity), "%s", severity);
 	f->message = xstrdup(message);
+	f->notified = t_ms;
 	return f;
+}
+
+void alert_subject(struct firing *f, const char *id, const char *name)
+{
+	snprintf(f->subject_id, sizeof(f->subject_id), "%s", id ? id : "");
+	snprintf(f->subject_name, sizeof(f->subject_name), "%s", name ? name : "");
 }
 
 void alert_close(struct alerting *a, struct firing *f, struct firing *done)
@@ -109,6 +116,9 @@ void alerting_boot(struct alerting *a, const struct store_boot *boot)
 		snprintf(f->v.severity, sizeof(f->v.severity), "%s", b->severity);
 		snprintf(f->v.acked_by, sizeof(f->v.acked_by), "%s", b->acked_by);
 		f->message = xstrdup(b->message ? b->message : "");
+		f->notified = b->notified;
+		f->escalation = b->escalation;
+		alert_subject(f, b->slug, b->monitor ? b->name : b->rule);
 	}
 	for (i = 0; i < boot->noutbox; i++) {
 		const struct store_boot_outbox *o = &boot->outbox[i];
@@ -239,6 +249,8 @@ void alert_record(struct alerting *a, const struct firing *f, int64_t resolved,
 	op->u.alert.started = f->v.started;
 	op->u.alert.resolved = resolved;
 	op->u.alert.acked_at = f->v.acked_at;
+	op->u.alert.notified = f->notified;
+	op->u.alert.escalation = f->escalation;
 	snprintf(op->u.alert.rule, sizeof(op->u.alert.rule), "%s", f->v.rule);
 	snprintf(op->u.alert.severity, sizeof(op->u.alert.severity), "%s", f->v.severity);
 	snprintf(op->u.alert.acked_by, sizeof(op->u.alert.acked_by), "%s", f->v.acked_by);
@@ -330,6 +342,7 @@ void alerting_transition(struct alerting *a, int64_t key, const char *id, const 
 		f = alert_open(a, key, status_str(new_),
 		               new_ == STATUS_DOWN ? alert_severity_names[al->severity] : "warning",
 		               message, t_ms);
+		alert_subject(f, id, name);
 		in.alert_id = f->v.id;
 		in.rule = f->v.rule;
 		in.severity = f->v.severity;
@@ -396,4 +409,67 @@ void alerting_close(struct alerting *a)
 	free(a->firing);
 	a->firing = NULL;
 	a->nfiring = 0;
+}
+
+/* Tells CHANNELS (NULL: the alert's default ones) about F again, as KIND. */
+static void notice(struct alerting *a, struct firing *f, const char *kind,
+                   const struct conf_strlist *channels, int64_t now)
+{
+	struct render_input in = { 0 };
+
+	in.kind = kind;
+	in.alert_id = f->v.id;
+	in.monitor_id = f->subject_id;
+	in.monitor_name = f->subject_name;
+	in.rule = f->v.rule;
+	in.severity = f->v.severity;
+	in.status = f->v.monitor_key ? f->v.rule : "firing";
+	in.previous = in.status;
+	in.reason = f->v.monitor_key ? "still" : "threshold";
+	in.message = f->message;
+	in.started = f->v.started;
+	in.t_ms = now;
+	alert_record(a, f, 0, &in, channels);
+}
+
+static int severity_of(const char *name)
+{
+	int i;
+
+	for (i = 0; alert_severity_names[i] != NULL; i++)
+		if (strcmp(alert_severity_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+void alert_follow_up(struct alerting *a, int64_t now)
+{
+	const struct conf_alerting *al = &a->cfg->alerting;
+	const struct conf_escalation *lv = al->escalation.v;
+	size_t i;
+
+	for (i = 0; i < a->nfiring; i++) {
+		struct firing *f = &a->firing[i];
+
+		if (f->v.acked_at != 0)
+			continue; /* acknowledged: someone is on it */
+		while ((size_t)f->escalation < al->escalation.n &&
+		       now - f->v.started >= lv[f->escalation].after) {
+			const struct conf_escalation *e = &lv[f->escalation++];
+
+			if (e->severity >= 0 && e->severity != severity_of(f->v.severity)) {
+				alert_record(a, f, 0, NULL, NULL); /* skipped: remember it */
+				continue;
+			}
+			log_info("alerting: alert %lld escalated to level %lld%s%s",
+			         (long long)f->v.id, (long long)f->escalation, e->name ? " " : "",
+			         e->name ? e->name : "");
+			f->notified = now;
+			notice(a, f, "escalate", &e->channels, now);
+		}
+		if (al->repeat_interval > 0 && now - f->notified >= al->repeat_interval) {
+			f->notified = now;
+			notice(a, f, "repeat", NULL, now);
+		}
+	}
 }

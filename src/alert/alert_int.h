@@ -40,7 +40,11 @@ struct conf_strlist;
 
 struct firing {
 	struct alert_view v;
-	char *message; /* of the change that opened it */
+	char *message;          /* of the change that opened it */
+	char subject_id[128];   /* the monitor's id (or "" for a rule) */
+	char subject_name[200]; /* the monitor's name, or the rule's */
+	int64_t notified;       /* last notice (Unix ms) */
+	int64_t escalation;     /* escalation levels told */
 };
 
 struct alerting {
@@ -90,6 +94,11 @@ struct firing *alert_open(struct alerting *a, int64_t monitor_key, const char *r
                           const char *severity, const char *message, int64_t t_ms);
 /* Closes entry F (copied into DONE first; free DONE->message after use). */
 void alert_close(struct alerting *a, struct firing *f, struct firing *done);
+
+/* Sets what F is about (monitor id and name, or rule name). */
+void alert_subject(struct firing *f, const char *id, const char *name);
+/* Reminders and escalation of unacknowledged alerts (every tick). */
+void alert_follow_up(struct alerting *a, int64_t now);
 
 /* rules.c */
 void rules_start(struct alerting *a);

@@ -31,6 +31,11 @@ const struct channel_kind *const channel_kinds[CHANNEL_TYPES] = {
 
 static void text_for(const struct render_input *in, struct channel_text *t)
 {
+	const char *again = strcmp(in->kind, "repeat") == 0     ? "Still firing: "
+	                    : strcmp(in->kind, "escalate") == 0 ? "Escalated: "
+	                                                        : "";
+	size_t len;
+
 	t->resolved = strcmp(in->kind, "resolve") == 0;
 	if (in->metric != NULL) {
 		snprintf(t->title, sizeof(t->title), "[%s] %s %s: %s", in->severity, in->rule,
@@ -49,6 +54,12 @@ static void text_for(const struct render_input *in, struct channel_text *t)
 			snprintf(t->detail, sizeof(t->detail), "%s went %s -> %s: %s: %s",
 			         in->monitor_name, in->previous, in->status, in->reason,
 			         in->message);
+	}
+	if (*again) { /* reminders and escalations say so first */
+		len = strlen(again);
+		memmove(t->title + len, t->title, sizeof(t->title) - len - 1);
+		t->title[sizeof(t->title) - 1] = '\0';
+		memcpy(t->title, again, len);
 	}
 	snprintf(t->footer, sizeof(t->footer), "alert #%lld · %s · Vigil", (long long)in->alert_id,
 	         t->at);

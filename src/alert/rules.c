@@ -92,6 +92,7 @@ static void evaluate(struct alerting *a, size_t i, const struct conf_rule *r, in
 	         r->threshold);
 	f = alert_open(a, 0, r->name, alert_severity_names[r->severity], message,
 	               a->pending_since[i]);
+	alert_subject(f, "", r->name);
 	log_info("alerting: alert %lld fires: rule %s: %s", (long long)f->v.id, r->name, message);
 	announce(a, r, f, false, v, now);
 }
@@ -105,6 +106,7 @@ static void on_tick(uv_timer_t *t)
 
 	for (i = 0; i < a->cfg->alerting.rules.n && i < a->npending; i++)
 		evaluate(a, i, &rules[i], now);
+	alert_follow_up(a, now);
 }
 
 static void size_pending(struct alerting *a)

@@ -258,10 +258,48 @@ static bool channel_named(const struct conf_alerting *a, const char *name)
 	return false;
 }
 
+static void escalation_init(void *obj)
+{
+	((struct conf_escalation *)obj)->severity = -1;
+}
+
+static const struct conf_key escalation_keys[] = {
+	{ .name = "name",
+	  .type = CONF_STRING,
+	  .offset = offsetof(struct conf_escalation, name),
+	  .help = "the level's name (for people)" },
+	{ .name = "after",
+	  .type = CONF_DURATION,
+	  .offset = offsetof(struct conf_escalation, after),
+	  .flags = CONF_REQUIRED,
+	  .min = SEC(1),
+	  .max = HOUR(24 * 7),
+	  .help = "how long an alert has been firing unacknowledged before this level is told" },
+	{ .name = "severity",
+	  .type = CONF_ENUM,
+	  .offset = offsetof(struct conf_escalation, severity),
+	  .names = alert_severity_names,
+	  .help = "only alerts of this severity (default: all)" },
+	{ .name = "channels",
+	  .type = CONF_STRLIST,
+	  .offset = offsetof(struct conf_escalation, channels),
+	  .flags = CONF_REQUIRED,
+	  .help = "the channels told at this level" },
+	{ 0 },
+};
+
+static const struct conf_spec escalation_spec = {
+	.name = "escalation",
+	.size = sizeof(struct conf_escalation),
+	.keys = escalation_keys,
+	.init = escalation_init,
+};
+
 static void alerting_init(void *obj)
 {
 	struct conf_alerting *a = obj;
 
+	a->repeat_interval = HOUR(4);
 	a->severity = SEVERITY_CRITICAL;
 	a->retry_initial = SEC(1);
 	a->retry_max = SEC(300);
@@ -305,6 +343,20 @@ static void alerting_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 				conf_error_key(ctx, node, "rules", "rule \"%s\" is named twice",
 				               r->name);
 	}
+	for (i = 0; i < a->escalation.n; i++) {
+		const struct conf_escalation *e =
+		        (const struct conf_escalation *)a->escalation.v + i;
+
+		for (j = 0; j < e->channels.n; j++)
+			if (!channel_named(a, e->channels.v[j]))
+				conf_error_key(ctx, node, "escalation",
+				               "level %zu: no channel is named \"%s\"", i,
+				               e->channels.v[j]);
+		if (i > 0 &&
+		    e->after <= ((const struct conf_escalation *)a->escalation.v)[i - 1].after)
+			conf_error_key(ctx, node, "escalation",
+			               "level %zu: after must grow from one level to the next", i);
+	}
 	if (a->retry_max < a->retry_initial)
 		conf_error_key(ctx, node, "retry_max", "is below retry_initial");
 }
@@ -320,6 +372,16 @@ static const struct conf_key alerting_keys[] = {
 	  .offset = offsetof(struct conf_alerting, rules),
 	  .spec = &rule_spec,
 	  .help = "threshold rules on host, monitor and security metrics" },
+	{ .name = "escalation",
+	  .type = CONF_LIST,
+	  .offset = offsetof(struct conf_alerting, escalation),
+	  .spec = &escalation_spec,
+	  .help = "levels told when an alert stays unacknowledged: after, channels, severity" },
+	{ .name = "repeat_interval",
+	  .type = CONF_DURATION,
+	  .offset = offsetof(struct conf_alerting, repeat_interval),
+	  .max = HOUR(24 * 7),
+	  .help = "time between reminders of a firing, unacknowledged alert (0: none)" },
 	{ .name = "channels_on",
 	  .type = CONF_STRLIST,
 	  .offset = offsetof(struct conf_alerting, channels_on),

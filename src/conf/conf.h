@@ -187,9 +187,19 @@ struct conf_rule {
 
 extern const char *const rule_op_names[];
 
+/* An escalation level (alerting.escalation[]). */
+struct conf_escalation {
+	char *name;
+	int64_t after;                /* ms an unacknowledged alert has been firing */
+	int severity;                 /* only alerts of this severity; -1 (default): all */
+	struct conf_strlist channels; /* who is told then */
+};
+
 struct conf_alerting {
-	struct conf_list channels;        /* of struct conf_channel */
-	struct conf_list rules;           /* of struct conf_rule */
+	struct conf_list channels;   /* of struct conf_channel */
+	struct conf_list rules;      /* of struct conf_rule */
+	struct conf_list escalation; /* of struct conf_escalation, by increasing after */
+	int64_t repeat_interval;     /* ms between reminders of an unacknowledged alert; 0 never */
 	struct conf_strlist channels_on;  /* default channels of monitor alerts (names) */
 	int severity;                     /* enum alert_severity of monitor alerts */
 	bool on_degraded;                 /* also alert when a monitor becomes degraded */

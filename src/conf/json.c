@@ -46,8 +46,8 @@ static json_t *value_json(const struct conf_key *k, const void *f)
 	case CONF_SIZE:
 		conf_size_format(*(const int64_t *)f, tmp, sizeof(tmp));
 		return json_string(tmp);
-	case CONF_ENUM:
-		return json_string(k->names[*(const int *)f]);
+	case CONF_ENUM: /* below 0: not set (any) */
+		return *(const int *)f >= 0 ? json_string(k->names[*(const int *)f]) : json_null();
 	case CONF_STRLIST: {
 		const struct conf_strlist *l = f;
 		json_t *a = json_array();

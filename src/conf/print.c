@@ -76,8 +76,8 @@ static void print_scalar(const struct conf_key *k, const void *f, struct buf *ou
 		conf_size_format(*(const int64_t *)f, tmp, sizeof(tmp));
 		P(buf_puts(out, tmp));
 		break;
-	case CONF_ENUM:
-		P(buf_puts(out, k->names[*(const int *)f]));
+	case CONF_ENUM: /* below 0: not set (any) */
+		P(buf_puts(out, *(const int *)f >= 0 ? k->names[*(const int *)f] : "null"));
 		break;
 	case CONF_STRLIST: {
 		const struct conf_strlist *l = f;

@@ -44,8 +44,10 @@ static int boot_firing(sqlite3 *db, struct store_boot *out)
 	size_t cap = 0;
 
 	if (sqlite3_prepare_v2(db,
-	                       "SELECT id, monitor, rule, severity, started, message, acked_by,"
-	                       " acked_at FROM alerts WHERE state = 'firing'",
+	                       "SELECT a.id, a.monitor, a.rule, a.severity, a.started, a.message,"
+	                       " a.acked_by, a.acked_at, a.notified, a.escalation, m.slug, m.name"
+	                       " FROM alerts a LEFT JOIN monitors m ON m.key = a.monitor"
+	                       " WHERE a.state = 'firing'",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -66,6 +68,14 @@ static int boot_firing(sqlite3 *db, struct store_boot *out)
 			snprintf(a->acked_by, sizeof(a->acked_by), "%s",
 			         (const char *)sqlite3_column_text(st, 6));
 		a->acked_at = sqlite3_column_int64(st, 7);
+		a->notified = sqlite3_column_int64(st, 8);
+		a->escalation = sqlite3_column_int64(st, 9);
+		if (sqlite3_column_text(st, 10) != NULL)
+			snprintf(a->slug, sizeof(a->slug), "%s",
+			         (const char *)sqlite3_column_text(st, 10));
+		if (sqlite3_column_text(st, 11) != NULL)
+			snprintf(a->name, sizeof(a->name), "%s",
+			         (const char *)sqlite3_column_text(st, 11));
 	}
 	sqlite3_finalize(st);
 	return 0;

@@ -52,10 +52,11 @@ static const char *const op_sql[STORE_OP_KINDS] = {
 	                        " AND (until IS NULL OR until > ?2)",
 	[STORE_OP_ALERT] =
 	        "INSERT INTO alerts(id, monitor, rule, severity, state, started, resolved,"
-	        " message, acked_by, acked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	        " ?10) ON CONFLICT(id) DO UPDATE SET state = excluded.state,"
-	        " resolved = excluded.resolved, acked_by = excluded.acked_by,"
-	        " acked_at = excluded.acked_at",
+	        " message, acked_by, acked_at, notified, escalation) VALUES (?1, ?2, ?3,"
+	        " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(id) DO UPDATE SET"
+	        " state = excluded.state, resolved = excluded.resolved,"
+	        " acked_by = excluded.acked_by, acked_at = excluded.acked_at,"
+	        " notified = excluded.notified, escalation = excluded.escalation",
 	[STORE_OP_OUTBOX] = "UPDATE outbox SET attempts = ?2, next_at = ?3, status = ?4,"
 	                    " last_error = ?5, delivered_at = ?6 WHERE id = ?1",
 	[STORE_OP_REQUESTS] = "INSERT INTO requests(t, method, route, path, status, duration_us,"
@@ -260,6 +261,8 @@ static void bind_op(sqlite3_stmt *st, const struct store_op *op)
 			sqlite3_bind_text(st, 9, u->alert.acked_by, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 10, u->alert.acked_at);
 		}
+		sqlite3_bind_int64(st, 11, u->alert.notified);
+		sqlite3_bind_int64(st, 12, u->alert.escalation);
 		break;
 	case STORE_OP_OUTBOX:
 		sqlite3_bind_int64(st, 1, u->outbox.id);

@@ -158,7 +158,7 @@ struct store_op {
 		struct {
 			int64_t id, monitor, started, resolved; /* resolved 0: firing */
 			char rule[16], severity[16], acked_by[64];
-			int64_t acked_at;
+			int64_t acked_at, notified, escalation;
 		} alert; /* text = message */
 		struct {
 			int64_t id, attempts, next_at, delivered_at;
@@ -311,8 +311,9 @@ struct store_boot_api_monitor {
 
 /* A firing alert and a notification still to deliver, as left by the previous run. */
 struct store_boot_alert {
-	int64_t id, monitor, started, acked_at;
+	int64_t id, monitor, started, acked_at, notified, escalation;
 	char rule[16], severity[16], acked_by[64];
+	char slug[128], name[200]; /* of its monitor ("" for a rule's) */
 	char *message;
 };
 

@@ -233,3 +233,39 @@ def test_rule_for_and_hysteresis(daemon):
         assert body['metric']['value'] == 1
     finally:
         hook.stop()
+
+
+def test_repeats_escalation_and_ack(daemon):
+    hook, pager = Receiver().start(), Receiver().start()
+    try:
+        d = daemon(AUTH + 'alerting:\n  retry_initial: 200ms\n  repeat_interval: 2s\n'
+                   '  channels_on: [hook]\n  channels:\n'
+                   f'    - {{name: hook, type: webhook, url: "{hook.url}/h"}}\n'
+                   f'    - {{name: pager, type: webhook, url: "{pager.url}/p"}}\n'
+                   '  escalation:\n    - {name: oncall, after: 1s, channels: [pager]}\n'
+                   '    - {name: warnings-only, after: 2s, severity: warning, channels: [pager]}\n'
+                   'monitors:\n' + monitor_yaml('Svc', type='tcp', host='127.0.0.1', port=1,
+                                                interval='200ms', timeout='150ms'))
+        wait_for(lambda: [b for b in pager.bodies() if b['kind'] == 'escalate'] or None,
+                 what='the escalation')
+        wait_for(lambda: [b for b in hook.bodies() if b['kind'] == 'repeat'] or None,
+                 what='a reminder')
+        esc = pager.bodies()
+        assert len(esc) == 1 and esc[0]['alert']['severity'] == 'critical'  # level 2: warnings
+        assert hook.bodies()[0]['kind'] == 'trigger'
+        # a restart remembers what was told
+        d.stop()
+        d.start()
+        time.sleep(1.5)
+        assert len([b for b in pager.bodies() if b['kind'] == 'escalate']) == 1
+        # acknowledged: no more reminders
+        aid = api(d, '/api/v1/alerts?state=firing', OPS)['alerts'][0]['id']
+        assert requests.post(d.url(f'/api/v1/alerts/{aid}/ack'), timeout=10,
+                             headers={'Authorization': f'Bearer {OPS}'}).status_code == 200
+        time.sleep(0.5)
+        n = len(hook.bodies())
+        time.sleep(3)
+        assert len(hook.bodies()) == n
+    finally:
+        hook.stop()
+        pager.stop()
