@@ -46,16 +46,45 @@ void alerting_set_config(struct alerting *a, struct vigil_config *cfg)
 	outbox_kick(a);
 }
 
-/* The firing entry of monitor KEY, or (KEY 0) of rule RULE; NULL when none. */
+/*
+ * The firing entry of monitor KEY and RULE (NULL: its status alert, down or
+ * degraded), or (KEY 0) of rule RULE; NULL when none.
+ */
 static struct firing *find(struct alerting *a, int64_t key, const char *rule)
 {
 	size_t i;
 
-	for (i = 0; i < a->nfiring; i++)
-		if (a->firing[i].v.monitor_key == key &&
-		    (key != 0 || strcmp(a->firing[i].v.rule, rule) == 0))
+	for (i = 0; i < a->nfiring; i++) {
+		const struct firing *f = &a->firing[i];
+
+		if (f->v.monitor_key != key)
+			continue;
+		if (rule == NULL ? strcmp(f->v.rule, "certificate") != 0
+		                 : strcmp(f->v.rule, rule) == 0)
 			return &a->firing[i];
+	}
 	return NULL;
+}
+
+/* Keeps a copy of ONLY (the monitor's own channels) with F for its follow-ups. */
+static void keep_channels(struct firing *f, const struct conf_strlist *only)
+{
+	size_t i;
+
+	f->channels = xcalloc(only->n + 1, sizeof(*f->channels));
+	for (i = 0; i < only->n; i++)
+		f->channels[i] = xstrdup(only->v[i]);
+	f->nchannels = only->n;
+}
+
+static void free_firing(struct firing *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nchannels; i++)
+		free(f->channels[i]);
+	free(f->channels);
+	free(f->message);
 }
 
 struct firing *alert_find(struct alerting *a, int64_t key, const char *rule)
@@ -274,7 +303,7 @@ void alert_record(struct alerting *a, const struct firing *f, int64_t resolved,
 		snprintf(m->channel, sizeof(m->channel), "%s", ch[i].name);
 		snprintf(m->kind, sizeof(m->kind), "%s", in->kind);
 		snprintf(m->idem_key, sizeof(m->idem_key), "%s", key);
-		m->body = render_body(ch[i].type, &r);
+		m->body = render_body(&ch[i], &r);
 		if (m->body == NULL) /* not UTF-8 in the message: say less */
 			m->body = xasprintf("{\"text\": \"alert %lld: monitor %s is %s\"}",
 			                    (long long)f->v.id, in->monitor_id, in->status);
@@ -319,14 +348,16 @@ void alert_record(struct alerting *a, const struct firing *f, int64_t resolved,
 }
 
 void alerting_transition(struct alerting *a, int64_t key, const char *id, const char *name,
-                         enum status old, enum status new_, const char *reason, const char *message,
-                         int64_t t_ms)
+                         const struct monitor_alerts *ma, enum status old, enum status new_,
+                         const char *reason, const char *message, int64_t t_ms)
 {
 	const struct conf_alerting *al = &a->cfg->alerting;
 	struct firing *f = find(a, key, NULL);
 	struct render_input in = { 0 };
-	bool bad = new_ == STATUS_DOWN || (al->on_degraded && new_ == STATUS_DEGRADED);
-	bool good = new_ == STATUS_UP || (!al->on_degraded && new_ == STATUS_DEGRADED);
+	bool on_degraded = al->on_degraded || ma->degraded;
+	bool bad = ma->enabled && (new_ == STATUS_DOWN || (on_degraded && new_ == STATUS_DEGRADED));
+	bool good = new_ == STATUS_UP || (!on_degraded && new_ == STATUS_DEGRADED);
+	const struct conf_strlist *only = ma->channels.n ? &ma->channels : NULL;
 
 	if (a->closing)
 		return;
@@ -340,16 +371,20 @@ void alerting_transition(struct alerting *a, int64_t key, const char *id, const 
 	in.t_ms = t_ms;
 	if (bad && f == NULL) {
 		f = alert_open(a, key, status_str(new_),
-		               new_ == STATUS_DOWN ? alert_severity_names[al->severity] : "warning",
+		               new_ != STATUS_DOWN ? "warning"
+		               : ma->severity >= 0 ? alert_severity_names[ma->severity]
+		                                   : alert_severity_names[al->severity],
 		               message, t_ms);
 		alert_subject(f, id, name);
+		if (only != NULL)
+			keep_channels(f, only);
 		in.alert_id = f->v.id;
 		in.rule = f->v.rule;
 		in.severity = f->v.severity;
 		in.started = t_ms;
 		log_info("alerting: alert %lld fires: %s is %s (%s)", (long long)f->v.id, id,
 		         in.status, reason);
-		alert_record(a, f, 0, &in, NULL);
+		alert_record(a, f, 0, &in, only);
 	} else if (good && f != NULL) {
 		struct firing done;
 
@@ -361,8 +396,55 @@ void alerting_transition(struct alerting *a, int64_t key, const char *id, const 
 		in.started = done.v.started;
 		log_info("alerting: alert %lld resolved: %s is %s", (long long)done.v.id, id,
 		         in.status);
-		alert_record(a, &done, t_ms, &in, NULL);
-		free(done.message);
+		alert_record(a, &done, t_ms, &in, only);
+		free_firing(&done);
+	}
+}
+
+void alerting_certificate(struct alerting *a, int64_t key, const char *id, const char *name,
+                          const struct monitor_alerts *ma, int64_t expiry, int64_t now_ms)
+{
+	struct firing *f = find(a, key, "certificate"), done;
+	const struct conf_strlist *only = ma->channels.n ? &ma->channels : NULL;
+	int64_t left = expiry - now_ms / 1000;
+	struct render_input in = { 0 };
+	char message[200];
+
+	if (a->closing)
+		return;
+	snprintf(message, sizeof(message), "the certificate expires in %lld days (%s)",
+	         (long long)(left / 86400), left <= 0 ? "expired" : "renew it");
+	in.monitor_id = id;
+	in.monitor_name = name;
+	in.rule = "certificate";
+	in.reason = "certificate";
+	in.message = message;
+	in.t_ms = now_ms;
+	if (f == NULL && ma->enabled && left < ma->cert_days * 86400) {
+		f = alert_open(a, key, "certificate", "warning", message, now_ms);
+		alert_subject(f, id, name);
+		if (only != NULL)
+			keep_channels(f, only);
+		in.kind = "trigger";
+		in.alert_id = f->v.id;
+		in.severity = f->v.severity;
+		in.status = "expiring";
+		in.previous = "valid";
+		in.started = now_ms;
+		log_info("alerting: alert %lld fires: %s: %s", (long long)f->v.id, id, message);
+		alert_record(a, f, 0, &in, only);
+	} else if (f != NULL && left >= ma->cert_days * 86400) {
+		alert_close(a, f, &done);
+		in.kind = "resolve";
+		in.alert_id = done.v.id;
+		in.severity = done.v.severity;
+		in.status = "valid";
+		in.previous = "expiring";
+		in.started = done.v.started;
+		log_info("alerting: alert %lld resolved: %s: certificate renewed",
+		         (long long)done.v.id, id);
+		alert_record(a, &done, now_ms, &in, only);
+		free_firing(&done);
 	}
 }
 
@@ -405,18 +487,21 @@ void alerting_close(struct alerting *a)
 	rules_close(a);
 	outbox_close(a); /* frees A once its handles are closed */
 	for (i = 0; i < a->nfiring; i++)
-		free(a->firing[i].message);
+		free_firing(&a->firing[i]);
 	free(a->firing);
 	a->firing = NULL;
 	a->nfiring = 0;
 }
 
-/* Tells CHANNELS (NULL: the alert's default ones) about F again, as KIND. */
+/* Tells CHANNELS (NULL: the alert's own or default ones) about F again, as KIND. */
 static void notice(struct alerting *a, struct firing *f, const char *kind,
                    const struct conf_strlist *channels, int64_t now)
 {
 	struct render_input in = { 0 };
+	struct conf_strlist own = { f->channels, f->nchannels };
 
+	if (channels == NULL && f->nchannels > 0)
+		channels = &own;
 	in.kind = kind;
 	in.alert_id = f->v.id;
 	in.monitor_id = f->subject_id;

@@ -48,13 +48,21 @@ void alerting_boot(struct alerting *a, const struct store_boot *boot);
 /* A new configuration (channels may have changed); takes a reference. */
 void alerting_set_config(struct alerting *a, struct vigil_config *cfg);
 
+struct monitor_alerts;
+
 /*
- * Monitor KEY (id ID, name NAME) went from OLD to NEW at T_MS for REASON
- * (MESSAGE): opens, escalates or resolves its alert.
+ * Monitor KEY (id ID, name NAME, alert settings MA) went from OLD to NEW at
+ * T_MS for REASON (MESSAGE): opens or resolves its alert.
  */
 void alerting_transition(struct alerting *a, int64_t key, const char *id, const char *name,
-                         enum status old, enum status new_, const char *reason, const char *message,
-                         int64_t t_ms);
+                         const struct monitor_alerts *ma, enum status old, enum status new_,
+                         const char *reason, const char *message, int64_t t_ms);
+/*
+ * Monitor KEY's certificate expires at EXPIRY (Unix s): opens its
+ * "certificate" alert when within ma->cert_days, resolves it once renewed.
+ */
+void alerting_certificate(struct alerting *a, int64_t key, const char *id, const char *name,
+                          const struct monitor_alerts *ma, int64_t expiry, int64_t now_ms);
 
 /* Acknowledges alert ID for WHO. Returns 0, or -1 when no such alert is firing. */
 int alerting_ack(struct alerting *a, int64_t id, const char *who);

@@ -36,6 +36,7 @@ struct commit_box {
 
 struct attempt;
 struct render_input;
+struct conf_channel;
 struct conf_strlist;
 
 struct firing {
@@ -44,7 +45,9 @@ struct firing {
 	char subject_id[128];   /* the monitor's id (or "" for a rule) */
 	char subject_name[200]; /* the monitor's name, or the rule's */
 	int64_t notified;       /* last notice (Unix ms) */
-	int64_t escalation;     /* escalation levels told */
+	char **channels;        /* its own channels (a copy), or NULL: alerting.channels_on */
+	size_t nchannels;
+	int64_t escalation; /* escalation levels told */
 };
 
 struct alerting {
@@ -130,6 +133,6 @@ struct render_input {
 	const char *metric, *op;
 	double value, threshold;
 };
-char *render_body(int type, const struct render_input *in);
+char *render_body(const struct conf_channel *c, const struct render_input *in);
 
 #endif

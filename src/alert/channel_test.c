@@ -35,14 +35,16 @@ int alert_channel_test(const struct conf_channel *c, long *status, char *answer,
 	};
 	struct outbox_msg m = { .kind = "trigger", .idem_key = "vigil-test" };
 	struct channel_request req = { 0 };
+	struct channel_upload up;
 	char err[CURL_ERROR_SIZE] = "";
 	struct buf body;
 	CURL *easy;
 	CURLcode rc;
+	bool ok;
 
 	*status = 0;
 	answer[0] = '\0';
-	m.body = render_body(c->type, &in);
+	m.body = render_body(c, &in);
 	easy = curl_easy_init();
 	if (m.body == NULL || easy == NULL || channel_kinds[c->type]->prepare(c, &m, &req) < 0) {
 		snprintf(answer, size, "cannot build the request");
@@ -52,26 +54,21 @@ int alert_channel_test(const struct conf_channel *c, long *status, char *answer,
 		return -1;
 	}
 	buf_init(&body, size - 1);
-	curl_easy_setopt(easy, CURLOPT_URL, req.url);
-	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, req.method);
-	curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req.body ? req.body : m.body);
-	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, req.headers);
+	channel_easy_setup(easy, &req, req.body ? req.body : m.body, &up);
 	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)c->timeout);
-	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, err);
 	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, keep);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
-	curl_easy_setopt(easy, CURLOPT_USERAGENT, "Vigil");
 	rc = curl_easy_perform(easy);
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, status);
 	if (rc != CURLE_OK)
 		snprintf(answer, size, "%s", err[0] ? err : curl_easy_strerror(rc));
 	else
 		snprintf(answer, size, "%s", body.data ? body.data : "");
+	ok = channel_accepted(&req, rc, *status);
 	buf_free(&body);
 	curl_easy_cleanup(easy);
 	channel_request_free(&req);
 	free(m.body);
-	return rc == CURLE_OK && *status >= 200 && *status < 300 ? 0 : -1;
+	return ok ? 0 : -1;
 }

@@ -23,6 +23,7 @@ struct attempt {
 	struct outbox_msg *m;
 	CURL *easy;
 	struct channel_request req;
+	struct channel_upload up;
 	char err[CURL_ERROR_SIZE];
 	long retry_after; /* seconds, from a 429 or 503 */
 };
@@ -151,14 +152,6 @@ static int64_t backoff(const struct conf_alerting *al, int64_t attempts, long re
 	return wait < 100 ? 100 : wait;
 }
 
-/* Whether an answer or error is worth another attempt. */
-static bool retryable(CURLcode rc, long status)
-{
-	if (rc != CURLE_OK)
-		return true; /* timeouts, refused and reset connections, DNS */
-	return status == 408 || status == 425 || status == 429 || status >= 500;
-}
-
 static void finish(struct attempt *t, CURLcode rc)
 {
 	struct alerting *a = t->a;
@@ -171,7 +164,7 @@ static void finish(struct attempt *t, CURLcode rc)
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
 	m->in_flight = false;
 	a->in_flight--;
-	if (rc == CURLE_OK && status >= 200 && status < 300) {
+	if (channel_accepted(&t->req, rc, status)) {
 		st->delivered++;
 		save(a, m, "delivered", NULL, now);
 		log_info("alerting: notification %lld (%s of alert %lld) delivered to %s",
@@ -179,11 +172,15 @@ static void finish(struct attempt *t, CURLcode rc)
 		drop(a, m);
 		return;
 	}
-	if (rc != CURLE_OK)
+	if (t->req.smtp)
+		snprintf(why, sizeof(why), "SMTP %ld: %s", status,
+		         t->err[0] ? t->err : curl_easy_strerror(rc));
+	else if (rc != CURLE_OK)
 		snprintf(why, sizeof(why), "%s", t->err[0] ? t->err : curl_easy_strerror(rc));
 	else
 		snprintf(why, sizeof(why), "HTTP %ld", status);
-	if (!retryable(rc, status) || now - m->created >= a->cfg->alerting.give_up_after) {
+	if (!channel_retryable(&t->req, rc, status) ||
+	    now - m->created >= a->cfg->alerting.give_up_after) {
 		st->failed++;
 		save(a, m, "failed", why, 0);
 		log_warnx("alerting: notification %lld to %s failed for good after %lld attempt%s: "
@@ -246,20 +243,12 @@ static int send_one(struct alerting *a, struct outbox_msg *m, const struct conf_
 		free(t);
 		return -1;
 	}
-	curl_easy_setopt(t->easy, CURLOPT_URL, t->req.url);
-	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, t->req.method);
-	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->req.body ? t->req.body : m->body);
-	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE,
-	                 (long)strlen(t->req.body ? t->req.body : m->body));
-	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->req.headers);
+	channel_easy_setup(t->easy, &t->req, t->req.body ? t->req.body : m->body, &t->up);
 	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, (long)c->timeout);
-	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->err);
 	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
-	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "Vigil");
 	if (curl_uv_add(a->curl, t->easy, on_done, t) < 0) {
 		channel_request_free(&t->req);
 		curl_uv_easy_put(a->curl, t->easy);

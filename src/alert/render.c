@@ -27,6 +27,7 @@ const struct channel_kind *const channel_kinds[CHANNEL_TYPES] = {
 	[CHANNEL_PAGERDUTY] = &channel_pagerduty,
 	[CHANNEL_OPSGENIE] = &channel_opsgenie,
 	[CHANNEL_ALERTMANAGER] = &channel_alertmanager,
+	[CHANNEL_EMAIL] = &channel_email,
 };
 
 static void text_for(const struct render_input *in, struct channel_text *t)
@@ -65,10 +66,10 @@ static void text_for(const struct render_input *in, struct channel_text *t)
 	         t->at);
 }
 
-char *render_body(int type, const struct render_input *in)
+char *render_body(const struct conf_channel *c, const struct render_input *in)
 {
 	const struct channel_kind *k =
-	        type >= 0 && type < CHANNEL_TYPES ? channel_kinds[type] : NULL;
+	        c->type >= 0 && c->type < CHANNEL_TYPES ? channel_kinds[c->type] : NULL;
 	char started[TIME_RFC3339_LEN], at[TIME_RFC3339_LEN];
 	struct channel_text t = { .started = started, .at = at };
 	json_t *doc;
@@ -80,7 +81,7 @@ char *render_body(int type, const struct render_input *in)
 	time_format_rfc3339(in->t_ms, at, sizeof(at));
 	text_for(in, &t);
 	if (k->render_text != NULL)
-		return k->render_text(in, &t);
+		return k->render_text(c, in, &t);
 	doc = k->render(in, &t);
 	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
@@ -102,10 +103,70 @@ int channel_prepare_default(const struct conf_channel *c, const struct outbox_ms
 	return 0;
 }
 
+static size_t read_upload(char *out, size_t size, size_t n, void *arg)
+{
+	struct channel_upload *up = arg;
+	size_t room = size * n, left = up->len - up->off;
+
+	if (room > left)
+		room = left;
+	memcpy(out, up->data + up->off, room);
+	up->off += room;
+	return room;
+}
+
+void channel_easy_setup(CURL *easy, const struct channel_request *req, const char *body,
+                        struct channel_upload *up)
+{
+	curl_easy_setopt(easy, CURLOPT_URL, req->url);
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_USERAGENT, "Vigil");
+	if (!req->smtp) {
+		curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, req->method);
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, req->headers);
+		return;
+	}
+	*up = (struct channel_upload){ body, strlen(body), 0 };
+	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(easy, CURLOPT_MAIL_FROM, req->mail_from);
+	curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, req->rcpt);
+	curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_upload);
+	curl_easy_setopt(easy, CURLOPT_READDATA, up);
+	curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)up->len);
+	if (req->username != NULL)
+		curl_easy_setopt(easy, CURLOPT_USERNAME, req->username);
+	if (req->password != NULL)
+		curl_easy_setopt(easy, CURLOPT_PASSWORD, req->password);
+	if (req->starttls)
+		curl_easy_setopt(easy, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+}
+
+bool channel_accepted(const struct channel_request *req, CURLcode rc, long status)
+{
+	if (req->smtp)
+		return rc == CURLE_OK;
+	return rc == CURLE_OK && status >= 200 && status < 300;
+}
+
+bool channel_retryable(const struct channel_request *req, CURLcode rc, long status)
+{
+	if (req->smtp) /* SMTP 5xx is a refusal for good; 4xx, or no answer, is for later */
+		return !(status >= 500 && status < 600);
+	if (rc != CURLE_OK)
+		return true; /* timeouts, refused and reset connections, DNS */
+	return status == 408 || status == 425 || status == 429 || status >= 500;
+}
+
 void channel_request_free(struct channel_request *req)
 {
 	free(req->url);
 	free(req->body);
+	free(req->mail_from);
+	curl_slist_free_all(req->rcpt);
 	curl_slist_free_all(req->headers);
 	memset(req, 0, sizeof(*req));
 }

@@ -72,7 +72,8 @@ static int run(int argc, char **argv)
 	}
 	r = alert_channel_test(ch, &status, answer, sizeof(answer));
 	if (status > 0)
-		printf("%s: HTTP %ld%s%s\n", ch->name, status, answer[0] ? ": " : "", answer);
+		printf("%s: %s %ld%s%s\n", ch->name, ch->type == CHANNEL_EMAIL ? "SMTP" : "HTTP",
+		       status, answer[0] ? ": " : "", answer);
 	else
 		printf("%s: not sent: %s\n", ch->name, answer);
 	conf_unref(cfg);

@@ -13,8 +13,9 @@
 
 const char *const alert_severity_names[] = { "info", "warning", "critical", NULL };
 const char *const channel_type_names[] = {
-	"webhook", "slack",    "discord",  "teams",     "mattermost", "googlechat",   "ntfy",
-	"gotify",  "pushover", "telegram", "pagerduty", "opsgenie",   "alertmanager", NULL,
+	"webhook",    "slack",    "discord",      "teams",    "mattermost",
+	"googlechat", "ntfy",     "gotify",       "pushover", "telegram",
+	"pagerduty",  "opsgenie", "alertmanager", "email",    NULL,
 };
 
 /* What each type needs besides its name: a URL, a token, a recipient. */
@@ -35,6 +36,7 @@ static const struct {
 	[CHANNEL_PAGERDUTY] = { false, true, false, "https://events.pagerduty.com/v2/enqueue" },
 	[CHANNEL_OPSGENIE] = { false, true, false, "https://api.opsgenie.com/v2/alerts" },
 	[CHANNEL_ALERTMANAGER] = { true, false, false, NULL },
+	[CHANNEL_EMAIL] = { true, false, true, NULL },
 };
 
 static void channel_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
@@ -55,7 +57,18 @@ static void channel_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 	if (needs[c->type].to && c->to == NULL)
 		conf_error(ctx, node, "missing required key \"to\" (the %s %s)",
 		           channel_type_names[c->type],
-		           c->type == CHANNEL_TELEGRAM ? "chat id" : "user key");
+		           c->type == CHANNEL_TELEGRAM ? "chat id"
+		           : c->type == CHANNEL_EMAIL  ? "recipients"
+		                                       : "user key");
+	if (c->type == CHANNEL_EMAIL && c->from == NULL)
+		conf_error(ctx, node, "missing required key \"from\" (the e-mail sender)");
+	if (c->type == CHANNEL_EMAIL && c->url != NULL && strncmp(c->url, "smtp://", 7) != 0 &&
+	    strncmp(c->url, "smtps://", 8) != 0)
+		conf_error_key(ctx, node, "url",
+		               "an email channel's url is smtp://host:port or smtps://host:port");
+	if (c->type != CHANNEL_EMAIL && c->url != NULL && strncmp(c->url, "http://", 7) != 0 &&
+	    strncmp(c->url, "https://", 8) != 0)
+		conf_error_key(ctx, node, "url", "expected an http:// or https:// URL");
 }
 
 static void channel_init(void *obj)
@@ -64,17 +77,6 @@ static void channel_init(void *obj)
 
 	c->send_resolved = true;
 	c->timeout = SEC(10);
-}
-
-static int check_http_url(struct conf_ctx *ctx, yaml_node_t *node, void *field)
-{
-	const char *url = *(char **)field;
-
-	if (url == NULL || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)) {
-		conf_error(ctx, node, "expected an http:// or https:// URL");
-		return -1;
-	}
-	return 0;
 }
 
 static int check_severities(struct conf_ctx *ctx, yaml_node_t *node, void *field)
@@ -108,11 +110,10 @@ static const struct conf_key channel_keys[] = {
 	  .flags = CONF_REQUIRED,
 	  .names = channel_type_names,
 	  .help = "webhook, slack, discord, teams, mattermost, googlechat, ntfy, gotify, "
-	          "pushover, telegram, pagerduty, opsgenie, alertmanager" },
+	          "pushover, telegram, pagerduty, opsgenie, alertmanager, email" },
 	{ .name = "url",
 	  .type = CONF_SECRET,
 	  .offset = offsetof(struct conf_channel, url),
-	  .parse = check_http_url,
 	  .help = "where messages go (a secret: such URLs carry their token; url_file too); "
 	          "pushover, telegram, pagerduty and opsgenie have their service's default" },
 	{ .name = "token",
@@ -123,7 +124,23 @@ static const struct conf_key channel_keys[] = {
 	{ .name = "to",
 	  .type = CONF_STRING,
 	  .offset = offsetof(struct conf_channel, to),
-	  .help = "telegram chat id, pushover user key" },
+	  .help = "telegram chat id, pushover user key, e-mail recipients (comma-separated)" },
+	{ .name = "from",
+	  .type = CONF_STRING,
+	  .offset = offsetof(struct conf_channel, from),
+	  .help = "email: the sender address" },
+	{ .name = "username",
+	  .type = CONF_STRING,
+	  .offset = offsetof(struct conf_channel, username),
+	  .help = "email: the SMTP login" },
+	{ .name = "password",
+	  .type = CONF_SECRET,
+	  .offset = offsetof(struct conf_channel, password),
+	  .help = "email: the SMTP password (password_file too)" },
+	{ .name = "starttls",
+	  .type = CONF_BOOL,
+	  .offset = offsetof(struct conf_channel, starttls),
+	  .help = "email with smtp://: require STARTTLS (smtps:// is TLS from the start)" },
 	{ .name = "method",
 	  .type = CONF_STRING,
 	  .offset = offsetof(struct conf_channel, method),

@@ -210,8 +210,9 @@ static void take_policy(struct vigil_config *cfg, const struct conf_security *ba
 }
 
 struct vigil_config *conf_api_monitor(const char *text, size_t len,
-                                      const struct conf_security *base, struct conf_diag *diag)
+                                      const struct vigil_config *base_cfg, struct conf_diag *diag)
 {
+	const struct conf_security *base = &base_cfg->security;
 	struct vigil_config *cfg;
 	json_error_t jerr;
 	json_t *obj;
@@ -268,6 +269,13 @@ struct vigil_config *conf_api_monitor(const char *text, size_t len,
 	free(wrapped);
 	if (cfg == NULL) {
 		json_paths(diag, at);
+		free(canon);
+		return NULL;
+	}
+	conf_check_alert_channels(cfg, &base_cfg->alerting, "body", diag);
+	if (diag->n > at) {
+		json_paths(diag, at);
+		conf_unref(cfg);
 		free(canon);
 		return NULL;
 	}

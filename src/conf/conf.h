@@ -154,16 +154,21 @@ enum channel_type {
 	CHANNEL_PAGERDUTY,
 	CHANNEL_OPSGENIE,
 	CHANNEL_ALERTMANAGER,
+	CHANNEL_EMAIL,
 	CHANNEL_TYPES
 };
 
 /* A notification channel (alerting.channels[]). */
 struct conf_channel {
 	char *name;
-	int type;                       /* enum channel_type */
-	char *url;                      /* a secret: webhook URLs carry their token */
-	char *token;                    /* a secret: bot token, API key, routing key (by type) */
-	char *to;                       /* telegram chat id, pushover user key */
+	int type;    /* enum channel_type */
+	char *url;   /* a secret: webhook URLs carry their token */
+	char *token; /* a secret: bot token, API key, routing key (by type) */
+	char *to;    /* telegram chat id, pushover user key, e-mail recipients (comma-separated) */
+	char *from;  /* e-mail sender */
+	char *username;                 /* SMTP login */
+	char *password;                 /* a secret: SMTP password */
+	bool starttls;                  /* smtp://: require STARTTLS */
 	char *method;                   /* webhook: POST by default */
 	struct conf_strmap headers;     /* webhook: extra headers (sensitive values are secrets) */
 	struct conf_strlist severities; /* only these (empty: all) */
@@ -207,6 +212,16 @@ struct conf_alerting {
 	int64_t give_up_after;            /* ms: then a delivery is recorded as failed */
 };
 
+/* A maintenance window (maintenance[]): its monitors show maintenance, alert nothing,
+ * and their downtime does not count against uptime. */
+struct conf_maintenance {
+	char *name;
+	char *start;                  /* RFC 3339 as written */
+	int64_t start_ms;             /* derived: Unix ms */
+	int64_t duration;             /* ms */
+	struct conf_strlist monitors; /* names or ids; empty: every monitor */
+};
+
 extern const char *const alert_severity_names[];
 extern const char *const channel_type_names[];
 
@@ -221,6 +236,7 @@ struct vigil_config {
 	struct conf_host host;
 	struct conf_security security;
 	struct conf_alerting alerting;
+	struct conf_list maintenance; /* of struct conf_maintenance */
 	struct conf_monitors monitors;
 	struct secret_set *secrets; /* every secret value, for scrubbing */
 	char *api_body; /* a monitor made through the API: its canonical JSON; else NULL */
@@ -252,12 +268,15 @@ struct vigil_config *conf_load_text(const char *name, const char *text, size_t l
  * the running configuration's security section, or NULL with the errors in
  * DIAG, their paths as JSON paths ("$.url").
  */
-struct vigil_config *conf_api_monitor(const char *text, size_t len,
-                                      const struct conf_security *base, struct conf_diag *diag);
+struct vigil_config *conf_api_monitor(const char *text, size_t len, const struct vigil_config *base,
+                                      struct conf_diag *diag);
 /* Parses the addresses and CIDRs of L into NETS (freed with conf_nets_free). */
 void conf_nets_parse(struct conf_nets *nets, const struct conf_strlist *l);
 void conf_nets_free(struct conf_nets *nets);
 
+/* Reports, into DIAG, monitors of CFG whose alerts.channels are not channels of AL. */
+void conf_check_alert_channels(const struct vigil_config *cfg, const struct conf_alerting *al,
+                               const char *file, struct conf_diag *diag);
 /* Registers the secret query parameters of every monitor's URLs (defaults plus EXTRA). */
 void conf_secure_monitors(struct vigil_config *cfg, const struct conf_strlist *extra);
 /*

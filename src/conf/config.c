@@ -62,6 +62,11 @@ static const struct conf_key root_keys[] = {
 	  .offset = offsetof(struct vigil_config, alerting),
 	  .spec = &conf_alerting_spec,
 	  .help = "who is told when a monitor goes down or comes back, and how" },
+	{ .name = "maintenance",
+	  .type = CONF_LIST,
+	  .offset = offsetof(struct vigil_config, maintenance),
+	  .spec = &conf_maintenance_spec,
+	  .help = "maintenance windows: name, start, duration, monitors" },
 	{ .name = "monitors",
 	  .type = CONF_CUSTOM,
 	  .offset = offsetof(struct vigil_config, monitors),
@@ -104,6 +109,9 @@ static void conf_free_all(struct vigil_config *cfg)
 	free(cfg);
 }
 
+static void check_maintenance(const struct vigil_config *cfg, const char *file,
+                              struct conf_diag *diag);
+
 struct vigil_config *conf_load_text(const char *name, const char *text, size_t len, bool untrusted,
                                     struct conf_diag *diag)
 {
@@ -135,11 +143,59 @@ struct vigil_config *conf_load_text(const char *name, const char *text, size_t l
 	if (!untrusted)
 		conf_env_overrides(cfg, diag);
 	conf_secure_monitors(cfg, &cfg->security.secret_params);
+	if (!untrusted) {
+		conf_check_alert_channels(cfg, &cfg->alerting, name, diag);
+		check_maintenance(cfg, name, diag);
+	}
 	if (diag->n > before) {
 		conf_free_all(cfg);
 		return NULL;
 	}
 	return cfg;
+}
+
+/* Every monitor a maintenance window names must exist (by name or id). */
+static void check_maintenance(const struct vigil_config *cfg, const char *file,
+                              struct conf_diag *diag)
+{
+	const struct conf_maintenance *w = cfg->maintenance.v;
+	size_t i, j, k;
+
+	for (i = 0; i < cfg->maintenance.n; i++)
+		for (j = 0; j < w[i].monitors.n; j++) {
+			for (k = 0; k < cfg->monitors.n; k++)
+				if (strcmp(cfg->monitors.v[k].name, w[i].monitors.v[j]) == 0 ||
+				    strcmp(cfg->monitors.v[k].id, w[i].monitors.v[j]) == 0)
+					break;
+			if (k == cfg->monitors.n)
+				conf_diag_add(diag,
+				              "%s: maintenance[%zu].monitors: no monitor is named "
+				              "\"%s\"",
+				              file, i, w[i].monitors.v[j]);
+		}
+}
+
+void conf_check_alert_channels(const struct vigil_config *cfg, const struct conf_alerting *al,
+                               const char *file, struct conf_diag *diag)
+{
+	const struct conf_channel *ch = al->channels.v;
+	size_t i, j, k;
+
+	for (i = 0; i < cfg->monitors.n; i++) {
+		const struct conf_strlist *want = &cfg->monitors.v[i].alerts.channels;
+
+		for (j = 0; j < want->n; j++) {
+			for (k = 0; k < al->channels.n; k++)
+				if (ch[k].name && strcmp(ch[k].name, want->v[j]) == 0)
+					break;
+			if (k == al->channels.n)
+				conf_diag_add(
+				        diag,
+				        "%s: monitors[%zu].alerts.channels: no channel is named "
+				        "\"%s\" in alerting.channels",
+				        file, i, want->v[j]);
+		}
+	}
 }
 
 struct vigil_config *conf_load_string(const char *name, const char *text, size_t len,

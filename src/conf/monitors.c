@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/conf.h"
 #include "probe/condition.h"
 #include "probe/probe.h"
 #include "util/buf.h"
@@ -154,6 +155,49 @@ static int check_type(struct conf_ctx *ctx, yaml_node_t *node, void *field)
 	return -1;
 }
 
+static void alerts_init(void *obj)
+{
+	struct monitor_alerts *a = obj;
+
+	a->enabled = true;
+	a->severity = -1;
+}
+
+static const struct conf_key alerts_keys[] = {
+	{ .name = "enabled",
+	  .type = CONF_BOOL,
+	  .offset = offsetof(struct monitor_alerts, enabled),
+	  .help = "false: this monitor never alerts (its status still changes)" },
+	{ .name = "channels",
+	  .type = CONF_STRLIST,
+	  .offset = offsetof(struct monitor_alerts, channels),
+	  .help = "where its alerts go (default: alerting.channels_on)" },
+	{ .name = "severity",
+	  .type = CONF_ENUM,
+	  .offset = offsetof(struct monitor_alerts, severity),
+	  .names = alert_severity_names,
+	  .help = "the severity of its down alert (default: alerting.severity)" },
+	{ .name = "degraded",
+	  .type = CONF_BOOL,
+	  .offset = offsetof(struct monitor_alerts, degraded),
+	  .help = "also alert (as warning) when it becomes degraded" },
+	{ .name = "cert_days",
+	  .type = CONF_INT,
+	  .offset = offsetof(struct monitor_alerts, cert_days),
+	  .min = 0,
+	  .max = 3650,
+	  .help = "alert (warning) while its TLS certificate expires within this many days "
+	          "(0: never)" },
+	{ 0 },
+};
+
+static const struct conf_spec alerts_spec = {
+	.name = "alerts",
+	.size = sizeof(struct monitor_alerts),
+	.keys = alerts_keys,
+	.init = alerts_init,
+};
+
 static const struct conf_key monitor_keys[] = {
 	{ .name = "name",
 	  .type = CONF_STRING,
@@ -221,6 +265,11 @@ static const struct conf_key monitor_keys[] = {
 	  .type = CONF_BOOL,
 	  .offset = offsetof(struct monitor_conf, critical),
 	  .help = "a component of GET /health: down fails it, degraded warns" },
+	{ .name = "alerts",
+	  .type = CONF_SECTION,
+	  .offset = offsetof(struct monitor_conf, alerts),
+	  .spec = &alerts_spec,
+	  .help = "how this monitor alerts: enabled, channels, severity, degraded, cert_days" },
 	{ 0 },
 };
 

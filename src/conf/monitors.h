@@ -27,6 +27,13 @@ struct monitor_conf {
 	struct conf_strlist degraded_if; /* any that holds makes the result degraded */
 	bool public;                     /* shown on the status page */
 	bool critical;                   /* a component of GET /health */
+	struct monitor_alerts {
+		bool enabled;                 /* false: this monitor never alerts */
+		struct conf_strlist channels; /* empty: alerting.channels_on */
+		int severity;                 /* of its down alert; -1: alerting.severity */
+		bool degraded;                /* also alert (warning) when degraded */
+		int64_t cert_days; /* alert when its certificate expires within this (0: never) */
+	} alerts;
 
 	/* derived when decoded */
 	char *id; /* stable slug of the name */

@@ -43,7 +43,7 @@ void engine_api_boot(struct engine *e, const struct store_boot *boot)
 		const struct store_boot_api_monitor *b = &boot->api_monitors[i];
 		struct conf_diag d = { 0 };
 		struct vigil_config *cfg =
-		        conf_api_monitor(b->body, strlen(b->body), &e->config->security, &d);
+		        conf_api_monitor(b->body, strlen(b->body), e->config, &d);
 
 		if (cfg == NULL) {
 			log_warnx(
@@ -218,8 +218,8 @@ size_t engine_api_redecode(struct engine *e, struct vigil_config ***olds)
 	for (i = 0; i < e->napi; i++) {
 		struct api_monitor *a = e->api[i];
 		struct conf_diag d = { 0 };
-		struct vigil_config *cfg = conf_api_monitor(
-		        a->cfg->api_body, strlen(a->cfg->api_body), &e->config->security, &d);
+		struct vigil_config *cfg =
+		        conf_api_monitor(a->cfg->api_body, strlen(a->cfg->api_body), e->config, &d);
 
 		if (cfg == NULL) {
 			log_warnx("engine: the API monitor %s is not valid under the new "

@@ -77,7 +77,7 @@ static void store_result(struct monitor *m, const struct probe_result *r)
 	submit(m->engine, op);
 }
 
-static void store_state(struct monitor *m)
+void engine_store_state(struct monitor *m)
 {
 	struct store_op *op = store_op_new(STORE_OP_STATE);
 
@@ -89,7 +89,7 @@ static void store_state(struct monitor *m)
 	submit(m->engine, op);
 }
 
-static void store_event(struct monitor *m, enum status old, const struct probe_result *r)
+void engine_submit_event(struct monitor *m, enum status old, int reason, char *text)
 {
 	struct store_op *op = store_op_new(STORE_OP_EVENT);
 
@@ -97,15 +97,20 @@ static void store_event(struct monitor *m, enum status old, const struct probe_r
 	op->u.event.t = m->st.since_ms;
 	op->u.event.old = old;
 	op->u.event.new_ = m->st.status;
-	op->u.event.reason = r->outcome;
-	op->text = xstrdup(r->message);
+	op->u.event.reason = reason;
+	op->text = text;
 	submit(m->engine, op);
+}
+
+static void store_event(struct monitor *m, enum status old, const struct probe_result *r)
+{
+	engine_submit_event(m, old, r->outcome, xstrdup(r->message));
 	log_info("monitor %s: %s -> %s (%s: %s)", m->conf->id, status_str(old),
 	         status_str(m->st.status), probe_outcome_str(r->outcome), r->message);
 	if (m->engine->alerting != NULL)
-		alerting_transition(m->engine->alerting, m->key, m->conf->id, m->conf->name, old,
-		                    m->st.status, probe_outcome_str(r->outcome), r->message,
-		                    m->st.since_ms);
+		alerting_transition(m->engine->alerting, m->key, m->conf->id, m->conf->name,
+		                    &m->conf->alerts, old, m->st.status,
+		                    probe_outcome_str(r->outcome), r->message, m->st.since_ms);
 }
 
 static void keep_last(struct monitor *m, const struct probe_result *r)
@@ -130,21 +135,74 @@ static void keep_last(struct monitor *m, const struct probe_result *r)
 	}
 }
 
+/* The maintenance window of config CFG that covers monitor M at T_MS, or NULL. */
+static const struct conf_maintenance *maintenance(const struct vigil_config *cfg,
+                                                  const struct monitor_conf *m, int64_t t_ms)
+{
+	const struct conf_maintenance *w = cfg->maintenance.v;
+	size_t i, j;
+
+	for (i = 0; i < cfg->maintenance.n; i++) {
+		if (t_ms < w[i].start_ms || t_ms >= w[i].start_ms + w[i].duration)
+			continue;
+		if (w[i].monitors.n == 0)
+			return &w[i];
+		for (j = 0; j < w[i].monitors.n; j++)
+			if (strcmp(w[i].monitors.v[j], m->name) == 0 ||
+			    strcmp(w[i].monitors.v[j], m->id) == 0)
+				return &w[i];
+	}
+	return NULL;
+}
+
+/*
+ * A result during a maintenance window: kept and stored as it is, but the
+ * status is maintenance, nothing alerts and uptime does not count it.
+ */
+static void record_maintenance(struct monitor *m, const struct probe_result *r,
+                               const struct conf_maintenance *w)
+{
+	enum status old = m->st.status;
+
+	m->checks++;
+	keep_last(m, r);
+	history_add(&m->hist, r->started_ms, STATUS_MAINTENANCE, r->latency_ns / 1000,
+	            check_emit_rollup, m);
+	engine_monitor_uptime(m, r->started_ms);
+	store_result(m, r);
+	if (old != STATUS_MAINTENANCE) {
+		m->st = (struct mstate){ STATUS_MAINTENANCE, time_wall_ms(), 0, 0 };
+		engine_store_state(m);
+		engine_submit_event(m, old, PROBE_OK, xasprintf("maintenance: %s", w->name));
+		log_info("monitor %s: %s -> maintenance (%s)", m->conf->id, status_str(old),
+		         w->name);
+	}
+	engine_mark_dirty(m->engine);
+}
+
 static void record(struct monitor *m, const struct probe_result *r)
 {
+	const struct conf_maintenance *w = maintenance(m->engine->config, m->conf, r->started_ms);
 	struct mstate before = m->st;
 	enum status old;
 	bool changed;
 
+	if (w != NULL) {
+		record_maintenance(m, r, w);
+		return;
+	}
 	m->checks++;
 	keep_last(m, r);
+	if (m->conf->alerts.cert_days > 0 && r->cert_expiry > 0 && m->engine->alerting != NULL)
+		alerting_certificate(m->engine->alerting, m->key, m->conf->id, m->conf->name,
+		                     &m->conf->alerts, r->cert_expiry, time_wall_ms());
 	history_add(&m->hist, r->started_ms, r->status, r->latency_ns / 1000, check_emit_rollup, m);
 	engine_monitor_uptime(m, r->started_ms);
 	changed = state_apply(&m->st, r->status, (int)m->conf->failure_threshold,
 	                      (int)m->conf->success_threshold, time_wall_ms(), &old);
 	store_result(m, r);
 	if (memcmp(&before, &m->st, sizeof(before)) != 0)
-		store_state(m);
+		engine_store_state(m);
 	if (changed)
 		store_event(m, old, r);
 	engine_mark_dirty(m->engine);

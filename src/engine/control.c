@@ -65,7 +65,6 @@ void engine_monitor_run(struct engine *e, struct engine_cmd *c)
 /* Records the paused status like any change: state row, event, log line. */
 static void set_status(struct monitor *m, enum status to, const char *who)
 {
-	struct store_op *op;
 	enum status from = m->st.status;
 	const char *verb = to == STATUS_PAUSED ? "paused" : "resumed";
 
@@ -74,19 +73,8 @@ static void set_status(struct monitor *m, enum status to, const char *who)
 	m->st.status = to;
 	m->st.since_ms = time_wall_ms();
 	m->st.failures = m->st.successes = 0;
-	op = store_op_new(STORE_OP_STATE);
-	op->u.state.monitor = m->key;
-	op->u.state.status = to;
-	op->u.state.since = m->st.since_ms;
-	(void)store_submit(m->engine->store, op);
-	op = store_op_new(STORE_OP_EVENT);
-	op->u.event.monitor = m->key;
-	op->u.event.t = m->st.since_ms;
-	op->u.event.old = from;
-	op->u.event.new_ = to;
-	op->u.event.reason = PROBE_OK;
-	op->text = xasprintf("%s by %s", verb, who);
-	(void)store_submit(m->engine->store, op);
+	engine_store_state(m);
+	engine_submit_event(m, from, PROBE_OK, xasprintf("%s by %s", verb, who));
 	log_info("monitor %s: %s -> %s (%s by %s)", m->conf->id, status_str(from), status_str(to),
 	         verb, who);
 }

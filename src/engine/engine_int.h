@@ -171,6 +171,10 @@ struct monitor *engine_monitor_find(struct engine *e, const char *id);
 
 /* check.c */
 void check_start(struct monitor *m);
+/* Stores M's state machine (status, since, counters). */
+void engine_store_state(struct monitor *m);
+/* Stores a state change of M (from OLD to its status now) for REASON; takes TEXT. */
+void engine_submit_event(struct monitor *m, enum status old, int reason, char *text);
 /* Submits one closed history bucket of monitor ARG to the store (a history_emit). */
 void check_emit_rollup(void *arg, enum store_res res, int64_t bucket, const struct store_rollup *r);
 int probe_type_index(const struct probe_type *t);

@@ -63,8 +63,8 @@ void history_add(struct history *h, int64_t t_ms, enum status st, int64_t latenc
 	if (h->minute != 0 && h->minute != minute)
 		history_flush(h, t_ms, 1, emit, arg);
 	h->minute = minute;
-	if (st == STATUS_UNKNOWN) {
-		a->unknown++;
+	if (st != STATUS_UP && st != STATUS_DEGRADED && st != STATUS_DOWN) {
+		a->unknown++; /* unknown, maintenance: not counted against uptime */
 		return;
 	}
 	if (st == STATUS_UP)

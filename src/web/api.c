@@ -14,6 +14,16 @@
 #include "util/timeparse.h"
 #include "web/web_int.h"
 
+json_t *api_time(int64_t ms)
+{
+	char t[TIME_RFC3339_LEN];
+
+	if (ms <= 0)
+		return json_null();
+	time_format_rfc3339(ms, t, sizeof(t));
+	return json_string(t);
+}
+
 void api_bad_param(struct web_request *req, struct web_reply *rep, const char *name,
                    const char *value, const char *want)
 {

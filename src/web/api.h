@@ -25,6 +25,8 @@ void api_bad_param(struct web_request *req, struct web_reply *rep, const char *n
                    const char *value, const char *want);
 /* A read connection, or NULL after a 503 reply. */
 struct store_reader *api_reader(struct web_request *req, struct web_reply *rep);
+/* Unix ms as an RFC 3339 string, or null for 0 (not happened). */
+json_t *api_time(int64_t ms);
 /* Replies with DOC (taking its reference), secrets scrubbed. */
 void api_reply_json(struct web_request *req, struct web_reply *rep, int status, json_t *doc);
 

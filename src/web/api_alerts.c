@@ -12,16 +12,6 @@
 #define LIST_DEFAULT 100
 #define LIST_MAX     1000
 
-static json_t *when(int64_t ms)
-{
-	char t[TIME_RFC3339_LEN];
-
-	if (ms <= 0)
-		return json_null();
-	time_format_rfc3339(ms, t, sizeof(t));
-	return json_string(t);
-}
-
 struct page {
 	json_t *list;
 	int64_t last;
@@ -35,10 +25,10 @@ static int alert_row(void *arg, const struct store_alert_row *a)
 	                      json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:o}", "id",
 	                                (json_int_t)a->id, "monitor", a->monitor_slug, "rule",
 	                                a->rule, "severity", a->severity, "state", a->state,
-	                                "started", when(a->started), "resolved", when(a->resolved),
-	                                "message", a->message, "acked_by",
+	                                "started", api_time(a->started), "resolved",
+	                                api_time(a->resolved), "message", a->message, "acked_by",
 	                                a->acked_by ? json_string(a->acked_by) : json_null(),
-	                                "acked_at", when(a->acked_at)));
+	                                "acked_at", api_time(a->acked_at)));
 	p->last = a->id;
 	return 0;
 }
@@ -52,10 +42,10 @@ static int notification_row(void *arg, const struct store_notification_row *n)
 	        json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:o}", "id", (json_int_t)n->id,
 	                  "alert", (json_int_t)n->alert, "channel", n->channel, "kind", n->kind,
 	                  "idempotency_key", n->idem_key, "status", n->status, "created",
-	                  when(n->created), "attempts", (json_int_t)n->attempts, "next_attempt",
-	                  strcmp(n->status, "pending") == 0 ? when(n->next_at) : json_null(),
+	                  api_time(n->created), "attempts", (json_int_t)n->attempts, "next_attempt",
+	                  strcmp(n->status, "pending") == 0 ? api_time(n->next_at) : json_null(),
 	                  "last_error", n->last_error ? json_string(n->last_error) : json_null(),
-	                  "delivered", when(n->delivered_at)));
+	                  "delivered", api_time(n->delivered_at)));
 	p->last = n->id;
 	return 0;
 }

@@ -34,7 +34,7 @@ static struct vigil_config *decode(struct web_request *req, struct web_reply *re
                                    size_t len)
 {
 	struct conf_diag d = { 0 };
-	struct vigil_config *cfg = conf_api_monitor(body, len, &req->snap->config->security, &d);
+	struct vigil_config *cfg = conf_api_monitor(body, len, req->snap->config, &d);
 
 	if (cfg == NULL)
 		reply_invalid(req, rep, &d);

@@ -16,16 +16,6 @@
 #define RESULTS_DEFAULT 100
 #define RESULTS_MAX     10000
 
-static json_t *time_json(int64_t ms)
-{
-	char buf[TIME_RFC3339_LEN];
-
-	if (ms <= 0)
-		return json_null();
-	time_format_rfc3339(ms, buf, sizeof(buf));
-	return json_string(buf);
-}
-
 /* A full page has a next one, from LAST on (as a string: cursors are opaque). */
 static json_t *cursor_json(size_t count, int64_t limit, int64_t last)
 {
@@ -50,14 +40,14 @@ static json_t *last_json(const struct monitor_snap *m)
 
 	if (l->t_ms == 0)
 		return json_null();
-	o = json_pack("{s:o,s:s,s:o,s:s,s:s,s:i}", "time", time_json(l->t_ms), "status",
+	o = json_pack("{s:o,s:s,s:o,s:s,s:s,s:i}", "time", api_time(l->t_ms), "status",
 	              status_str(l->status), "latency_ms", ms_json(l->latency_ns), "reason",
 	              probe_outcome_str(l->outcome), "message", rcstr_str(m->message), "attempts",
 	              l->attempts ? l->attempts : 1);
 	if (l->http_status > 0)
 		json_object_set_new(o, "http_status", json_integer(l->http_status));
 	if (l->cert_expiry > 0)
-		json_object_set_new(o, "certificate_expires", time_json(l->cert_expiry * 1000));
+		json_object_set_new(o, "certificate_expires", api_time(l->cert_expiry * 1000));
 	return o;
 }
 
@@ -68,7 +58,7 @@ json_t *api_monitor_summary(const struct monitor_snap *m)
 
 	return json_pack("{s:s,s:s,s:s?,s:s,s:s,s:o,s:o,s:o,s:b,s:b,s:s}", "id", c->id, "name",
 	                 c->name, "group", c->group, "type", c->type, "status",
-	                 status_str(m->status), "since", time_json(m->since_ms), "last_result",
+	                 status_str(m->status), "since", api_time(m->since_ms), "last_result",
 	                 last_json(m), "uptime_24h", ratio_json(m->uptime[HISTORY_24H]), "public",
 	                 c->public, "critical", c->critical, "origin", m->api ? "api" : "file");
 }
@@ -171,11 +161,11 @@ json_t *api_monitor_detail(const struct monitor_snap *m)
 	                    json_pack("{s:i,s:i,s:I,s:b,s:o}", "consecutive_failures", m->failures,
 	                              "consecutive_successes", m->successes, "checks",
 	                              (json_int_t)m->checks, "running", m->running, "next_check",
-	                              time_json(m->next_ms)));
+	                              api_time(m->next_ms)));
 	json_object_set_new(o, "config", conf_monitor_json(m->conf));
 	if (m->api != NULL) {
-		json_object_set_new(o, "created", time_json(m->api_created_ms));
-		json_object_set_new(o, "updated", time_json(m->api_updated_ms));
+		json_object_set_new(o, "created", api_time(m->api_created_ms));
+		json_object_set_new(o, "updated", api_time(m->api_updated_ms));
 	}
 	return o;
 }
@@ -199,7 +189,7 @@ static int result_row(void *arg, const struct store_result_row *r)
 
 	c->last_t = r->t;
 	json_array_append_new(c->list,
-	                      json_pack("{s:o,s:s,s:o,s:s,s:s}", "time", time_json(r->t), "status",
+	                      json_pack("{s:o,s:s,s:o,s:s,s:s}", "time", api_time(r->t), "status",
 	                                status_str((enum status)r->status), "latency_ms",
 	                                ms_json(r->latency_us * 1000), "reason",
 	                                probe_outcome_str((enum probe_outcome)r->reason), "message",
@@ -245,7 +235,7 @@ static int event_row(void *arg, const struct store_event_row *e)
 
 	c->last_t = e->id;
 	json_array_append_new(list, json_pack("{s:I,s:o,s:s,s:s,s:s,s:s}", "id", (json_int_t)e->id,
-	                                      "time", time_json(e->t), "from",
+	                                      "time", api_time(e->t), "from",
 	                                      status_str((enum status)e->old), "to",
 	                                      status_str((enum status)e->new_), "reason",
 	                                      probe_outcome_str((enum probe_outcome)e->reason),
@@ -342,7 +332,7 @@ void handle_monitor_uptime(struct web_request *req, struct web_reply *rep)
 	api_reply_json(req, rep, 200,
 	               json_pack("{s:s,s:s,s:o,s:o,s:o,s:{s:I,s:I,s:I,s:I},s:o}", "monitor",
 	                         m->conf->id, "window", windows[i].name, "from",
-	                         time_json(since * 1000), "to", time_json(now_s * 1000), "uptime",
+	                         api_time(since * 1000), "to", api_time(now_s * 1000), "uptime",
 	                         total ? json_real((double)(u.up + u.degraded) / (double)total)
 	                               : json_null(),
 	                         "checks", "up", (json_int_t)u.up, "degraded",

@@ -21,16 +21,6 @@
 #define HOUR_MS          3600000LL
 #define DAY_MS           (24 * HOUR_MS)
 
-static json_t *time_or_null(int64_t ms)
-{
-	char t[TIME_RFC3339_LEN];
-
-	if (ms <= 0)
-		return json_null();
-	time_format_rfc3339(ms, t, sizeof(t));
-	return json_string(t);
-}
-
 static int add_count(void *arg, const char *name, int64_t n)
 {
 	json_object_set_new(arg, name, json_integer(n));
@@ -56,9 +46,9 @@ static int64_t sum(json_t *counts)
 static void add_block(void *arg, const char *ip, int64_t since, int64_t until, const char *by,
                       const char *reason)
 {
-	json_array_append_new(arg, json_pack("{s:s,s:o,s:o,s:s,s:s}", "ip", ip, "since",
-	                                     time_or_null(since), "until", time_or_null(until),
-	                                     "by", by, "reason", reason));
+	json_array_append_new(arg,
+	                      json_pack("{s:s,s:o,s:o,s:s,s:s}", "ip", ip, "since", api_time(since),
+	                                "until", api_time(until), "by", by, "reason", reason));
 }
 
 int64_t api_security_violations_24h(struct store_reader *r)
@@ -253,11 +243,11 @@ static int request_row(void *arg, int64_t id, const struct store_request *r)
 
 	json_array_append_new(last[0],
 	                      json_pack("{s:I,s:o,s:s,s:s,s:s,s:i,s:f,s:s,s:I,s:I,s:i}", "id",
-	                                (json_int_t)id, "time", time_or_null(r->t), "method",
-	                                r->method, "route", r->route, "path", r->path, "status",
-	                                r->status, "duration_ms", (double)r->duration_us / 1e3,
-	                                "client", r->client, "bytes_in", (json_int_t)r->bytes_in,
-	                                "bytes_out", (json_int_t)r->bytes_out, "count", r->count));
+	                                (json_int_t)id, "time", api_time(r->t), "method", r->method,
+	                                "route", r->route, "path", r->path, "status", r->status,
+	                                "duration_ms", (double)r->duration_us / 1e3, "client",
+	                                r->client, "bytes_in", (json_int_t)r->bytes_in, "bytes_out",
+	                                (json_int_t)r->bytes_out, "count", r->count));
 	json_decref(last[1]);
 	last[1] = json_sprintf("%lld", (long long)id);
 	return 0;
@@ -331,5 +321,5 @@ void handle_dashboard(struct web_request *req, struct web_reply *rep)
 	                  "queued_checks", s->sched.queued, "uptime_seconds",
 	                  (double)(time_wall_ms() - s->started_ms) / 1e3, "store_queue_depth",
 	                  (json_int_t)s->store.queue_depth, "monitors", (json_int_t)s->nmonitors,
-	                  "started", time_or_null(s->started_ms)));
+	                  "started", api_time(s->started_ms)));
 }

@@ -174,6 +174,16 @@ def targets(tmp_path_factory):
     t.stop()
 
 
+# Three tokens, one per role, and loopback allowed as a target of API monitors
+# (the test servers are there; test_ssrf.py tests the default policy).
+VIEW, OPS, BOSS = 'viewer-token-0123456789', 'operator-token-0123456789', 'admin-token-0123456789'
+ROLES_AUTH = ('auth:\n  tokens:\n'
+              f'    - {{name: view, token: {VIEW}}}\n'
+              f'    - {{name: ops, token: {OPS}, role: operator}}\n'
+              f'    - {{name: boss, token: {BOSS}, role: admin}}\n'
+              'security:\n  targets: {allow: ["127.0.0.0/8"]}\n')
+
+
 def api(d, path, token, **kw):
     """GET an API path of daemon D with TOKEN; returns the decoded JSON (asserting 200)."""
     r = d.get(path, headers={'Authorization': f'Bearer {token}'}, **kw)

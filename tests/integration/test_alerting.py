@@ -269,3 +269,96 @@ def test_repeats_escalation_and_ack(daemon):
     finally:
         hook.stop()
         pager.stop()
+
+
+def test_per_monitor_alerts_and_certificates(daemon, targets):
+    hook, pager = Receiver().start(), Receiver().start()
+    try:
+        d = daemon(
+            AUTH + 'alerting:\n  retry_initial: 200ms\n  channels_on: [hook]\n  channels:\n'
+            f'    - {{name: hook, type: webhook, url: "{hook.url}/h"}}\n'
+            f'    - {{name: pager, type: webhook, url: "{pager.url}/p"}}\n'
+            'monitors:\n' +
+            monitor_yaml('Quiet', type='tcp', host='127.0.0.1', port=1, interval='200ms',
+                         alerts={'enabled': False}) +
+            monitor_yaml('Paged', type='tcp', host='127.0.0.1', port=1, interval='200ms',
+                         alerts={'channels': ['pager'], 'severity': 'warning'}) +
+            monitor_yaml('Cert', type='http', url=targets.tls_valid + '/ok',
+                         tls_ca=targets.tls_ca_file, interval='300ms',
+                         alerts={'cert_days': 30}))
+        page = wait_for(lambda: pager.bodies() or None, what='the paged alert')[0]
+        assert page['monitor']['id'] == 'paged' and page['alert']['severity'] == 'warning'
+        cert = wait_for(lambda: [b for b in hook.bodies() if b['alert']['rule'] == 'certificate']
+                        or None, what='the certificate alert')[0]
+        assert cert['monitor']['id'] == 'cert' and 'expires in' in cert['message']
+        time.sleep(1.5)
+        ids = [b['monitor']['id'] for b in hook.bodies()]
+        assert 'quiet' not in ids and 'paged' not in ids, ids
+        assert ids.count('cert') == 1  # once, not at every check
+        assert api(d, '/api/v1/monitors/quiet', OPS)['status'] == 'down'  # status still moves
+    finally:
+        hook.stop()
+        pager.stop()
+
+
+def test_monitor_alert_channels_must_exist(daemon):
+    from conftest import run_cli
+    import pathlib
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        p = pathlib.Path(tmp) / 'v.yaml'
+        p.write_text('monitors:\n' + monitor_yaml('X', type='tcp', host='h', port=1,
+                                                  alerts={'channels': ['nope']}))
+        r = run_cli('config', 'check', str(p))
+        assert r.returncode == 2 and 'monitors[0].alerts.channels: no channel is named "nope"' \
+            in r.stderr + r.stdout
+
+
+def test_maintenance_window(daemon):
+    import datetime
+    hook = Receiver().start()
+    try:
+        start = (datetime.datetime.now(datetime.timezone.utc) -
+                 datetime.timedelta(minutes=1)).strftime('%Y-%m-%dT%H:%M:%SZ')
+        base = (AUTH + 'alerting:\n  retry_initial: 200ms\n  channels:\n'
+                f'    - {{name: hook, type: webhook, url: "{hook.url}/h"}}\n'
+                'monitors:\n' +
+                monitor_yaml('Svc', type='tcp', host='127.0.0.1', port=1, interval='200ms') +
+                monitor_yaml('Other', type='tcp', host='127.0.0.1', port=1, interval='200ms'))
+        window = ('maintenance:\n'
+                  f'  - {{name: db upgrade, start: "{start}", duration: 1h, monitors: [Svc]}}\n')
+        d = daemon(base + window)
+        wait_for(lambda: [b for b in hook.bodies() if b['monitor']['id'] == 'other'] or None,
+                 what="Other's alert")
+        svc = wait_for(lambda: (lambda m: m if m['status'] == 'maintenance' else None)(
+            api(d, '/api/v1/monitors/svc', OPS)), what='Svc under maintenance')
+        assert svc['last_result']['status'] == 'down'  # the check itself is kept as it is
+        assert svc['uptime_24h'] is None                # and not counted against uptime
+        assert api(d, '/api/v1/monitors/other', OPS)['uptime_24h'] == 0
+        time.sleep(1)
+        assert not [b for b in hook.bodies() if b['monitor']['id'] == 'svc']
+        ev = wait_for(lambda: api(d, '/api/v1/monitors/svc/events', OPS)['events'] or None,
+                      what='the maintenance event')
+        assert ev[0]['to'] == 'maintenance' and 'db upgrade' in ev[0]['message']
+        # the window ends (removed): Svc is down and alerts like any monitor
+        d.write_config(base)
+        d.send(signal.SIGHUP)
+        wait_for(lambda: [b for b in hook.bodies() if b['monitor']['id'] == 'svc'] or None,
+                 what="Svc's alert after the window")
+        assert [b for b in hook.bodies() if b['monitor']['id'] == 'svc'][0][
+            'previous_status'] == 'maintenance'
+    finally:
+        hook.stop()
+
+
+def test_maintenance_config_errors(tmp_path):
+    from conftest import run_cli
+    f = tmp_path / 'v.yaml'
+    f.write_text('maintenance:\n  - {name: a, start: "24h", duration: 1h, monitors: [ghost]}\n'
+                 '  - {name: b, start: "2026-12-01T02:00:00Z"}\n')
+    r = run_cli('config', 'check', str(f))
+    out = r.stdout + r.stderr
+    assert r.returncode == 2
+    for words in ['maintenance[0].start', 'RFC 3339', 'maintenance[0].monitors: no monitor is '
+                  'named "ghost"', 'maintenance[1]', 'missing required key "duration"']:
+        assert words in out, (words, out)

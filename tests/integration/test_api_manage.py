@@ -4,16 +4,8 @@ import signal
 
 import requests
 
-from conftest import api, monitor_yaml, wait_for
+from conftest import ROLES_AUTH as AUTH, VIEW, OPS, BOSS, api, monitor_yaml, wait_for
 
-VIEW, OPS, BOSS = 'viewer-token-0123456789', 'operator-token-0123456789', 'admin-token-0123456789'
-AUTH = ('auth:\n  tokens:\n'
-        f'    - {{name: view, token: {VIEW}}}\n'
-        f'    - {{name: ops, token: {OPS}, role: operator}}\n'
-        f'    - {{name: boss, token: {BOSS}, role: admin}}\n'
-        # the targets of these tests are on loopback, which API monitors may not
-        # reach by default (test_ssrf.py tests that)
-        'security:\n  targets: {allow: ["127.0.0.0/8"]}\n')
 
 
 def config(targets, *extra):

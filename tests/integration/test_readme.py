@@ -12,7 +12,7 @@ def test_readme_config_example_is_valid(tmp_path):
     example = re.search(r'```yaml\n(.*?)```', text, re.S).group(1)
     # its secret files and environment variables, provided here
     for name in re.findall(r'/run/secrets/(\w+)', example):
-        (tmp_path / name).write_text(f'{name}-value-0123456789\n')
+        (tmp_path / name).write_text(f'https://secrets.example.com/{name}-0123456789\n')
     example = example.replace('/run/secrets/', f'{tmp_path}/')
     example = example.replace('/var/lib/vigil/vigil.db', str(tmp_path / 'vigil.db'))
     env = {v: f'{v.lower()}-0123456789' for v in re.findall(r'\$\{(\w+)\}', example)}

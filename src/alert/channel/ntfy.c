@@ -9,8 +9,10 @@
 #include "conf/conf.h"
 #include "util/xmalloc.h"
 
-static char *render_text(const struct render_input *in, const struct channel_text *t)
+static char *render_text(const struct conf_channel *c, const struct render_input *in,
+                         const struct channel_text *t)
 {
+	(void)c;
 	/* the title travels with the body: the first line is it, cut at send time */
 	return xasprintf("%s\n%s|%s\n%s", in->severity, t->resolved ? "resolved" : "firing",
 	                 t->title, t->detail);
