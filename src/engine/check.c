@@ -135,32 +135,11 @@ static void keep_last(struct monitor *m, const struct probe_result *r)
 	}
 }
 
-/* The maintenance window of config CFG that covers monitor M at T_MS, or NULL. */
-static const struct conf_maintenance *maintenance(const struct vigil_config *cfg,
-                                                  const struct monitor_conf *m, int64_t t_ms)
-{
-	const struct conf_maintenance *w = cfg->maintenance.v;
-	size_t i, j;
-
-	for (i = 0; i < cfg->maintenance.n; i++) {
-		if (t_ms < w[i].start_ms || t_ms >= w[i].start_ms + w[i].duration)
-			continue;
-		if (w[i].monitors.n == 0)
-			return &w[i];
-		for (j = 0; j < w[i].monitors.n; j++)
-			if (strcmp(w[i].monitors.v[j], m->name) == 0 ||
-			    strcmp(w[i].monitors.v[j], m->id) == 0)
-				return &w[i];
-	}
-	return NULL;
-}
-
 /*
  * A result during a maintenance window: kept and stored as it is, but the
  * status is maintenance, nothing alerts and uptime does not count it.
  */
-static void record_maintenance(struct monitor *m, const struct probe_result *r,
-                               const struct conf_maintenance *w)
+static void record_maintenance(struct monitor *m, const struct probe_result *r, const char *window)
 {
 	enum status old = m->st.status;
 
@@ -173,16 +152,16 @@ static void record_maintenance(struct monitor *m, const struct probe_result *r,
 	if (old != STATUS_MAINTENANCE) {
 		m->st = (struct mstate){ STATUS_MAINTENANCE, time_wall_ms(), 0, 0 };
 		engine_store_state(m);
-		engine_submit_event(m, old, PROBE_OK, xasprintf("maintenance: %s", w->name));
+		engine_submit_event(m, old, PROBE_OK, xasprintf("maintenance: %s", window));
 		log_info("monitor %s: %s -> maintenance (%s)", m->conf->id, status_str(old),
-		         w->name);
+		         window);
 	}
 	engine_mark_dirty(m->engine);
 }
 
 static void record(struct monitor *m, const struct probe_result *r)
 {
-	const struct conf_maintenance *w = maintenance(m->engine->config, m->conf, r->started_ms);
+	const char *w = engine_maintenance(m->engine, m->conf, r->started_ms);
 	struct mstate before = m->st;
 	enum status old;
 	bool changed;

@@ -35,6 +35,8 @@ void engine_cmd_clear(struct engine_cmd *cmd)
 {
 	json_decref(cmd->result);
 	cmd->result = NULL;
+	json_decref(cmd->args);
+	cmd->args = NULL;
 	conf_unref(cmd->config);
 	cmd->config = NULL;
 	conf_diag_free(&cmd->diag);
@@ -92,6 +94,12 @@ static void run_cmd(struct engine *e, struct engine_cmd *c)
 		break;
 	case ENGINE_CMD_CACHE_CLEAR:
 		clear_caches(e, c);
+		break;
+	case ENGINE_CMD_MAINT_CREATE:
+		engine_maint_create(e, c);
+		break;
+	case ENGINE_CMD_MAINT_DELETE:
+		engine_maint_delete(e, c);
 		break;
 	case ENGINE_CMD_ALERT_ACK:
 		if (e->alerting == NULL ||

@@ -26,6 +26,8 @@ enum engine_cmd_kind {
 	ENGINE_CMD_RELOAD,          /* reload the configuration file; diag: its errors */
 	ENGINE_CMD_CACHE_CLEAR,     /* drop cached renderings and aggregates */
 	ENGINE_CMD_ALERT_ACK,       /* id: acknowledge the firing alert ID */
+	ENGINE_CMD_MAINT_CREATE,    /* args: {name, start, duration, monitors}; id: the new one's */
+	ENGINE_CMD_MAINT_DELETE,    /* id */
 };
 
 struct engine_cmd {
@@ -33,6 +35,7 @@ struct engine_cmd {
 	char id[128];
 	struct vigil_config *config; /* CREATE/REPLACE: taken over by the engine */
 	char who[64];                /* the token's name, for events and logs */
+	json_t *args;                /* what some commands carry (taken over) */
 
 	/* the outcome, filled before done is called */
 	int status;            /* HTTP status: 200, 201, 404, 409, 503... */

@@ -22,6 +22,7 @@ void engine_maybe_free(struct engine *e)
 		return;
 	host_view_unref(e->host_view);
 	engine_api_free(e);
+	engine_maint_free(e);
 	conf_unref(e->config);
 	free(e->config_path);
 	pthread_mutex_destroy(&e->mail_lock);
@@ -122,6 +123,27 @@ static void publish_alerts(struct engine *e, struct snapshot *s)
 	}
 }
 
+static void publish_windows(struct engine *e, struct snapshot *s)
+{
+	size_t i, j, len;
+
+	s->nwindows = e->nwindows;
+	s->windows = xcalloc(e->nwindows ? e->nwindows : 1, sizeof(*s->windows));
+	for (i = 0; i < e->nwindows; i++) {
+		const struct api_window *w = &e->windows[i];
+		struct snapshot_window *o = &s->windows[i];
+
+		o->id = w->id;
+		o->start = w->start;
+		o->duration = w->duration;
+		snprintf(o->name, sizeof(o->name), "%s", w->name);
+		snprintf(o->by, sizeof(o->by), "%s", w->by);
+		for (j = 0, len = 0; j < w->n && len < sizeof(o->monitors); j++)
+			len += (size_t)snprintf(o->monitors + len, sizeof(o->monitors) - len,
+			                        "%s%s", j ? "," : "", w->monitors[j]);
+	}
+}
+
 /* Builds and publishes a snapshot of the engine's state now. */
 static void engine_publish(struct engine *e)
 {
@@ -143,6 +165,7 @@ static void engine_publish(struct engine *e)
 	publish_monitors(e, s);
 	s->host = host_view_ref(e->host_view);
 	publish_alerts(e, s);
+	publish_windows(e, s);
 	snapshot_box_publish(e->box, s);
 	e->dirty = false;
 	e->published_ns = time_mono_ns();

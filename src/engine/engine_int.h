@@ -23,6 +23,14 @@
 #define RUN_SEEN_MS  10000
 #define LAG_WINDOW   10 /* heartbeats in the lag_max window (10 s) */
 
+/* A maintenance window made through the API. */
+struct api_window {
+	int64_t id, start, duration; /* Unix ms, ms */
+	char name[128], by[64];
+	char **monitors; /* names or ids; none: every monitor */
+	size_t n;
+};
+
 /* A monitor made through the API. */
 struct api_monitor {
 	struct vigil_config *cfg; /* holds the monitor: cfg->monitors.v[0]; api_body */
@@ -105,6 +113,11 @@ struct engine {
 	/* monitors made through the API (api_monitors.c) */
 	struct api_monitor **api; /* in creation order */
 	size_t napi, api_cap;
+	/* maintenance windows made through the API (maintenance.c) */
+	struct api_window *windows;
+	size_t nwindows, windows_cap;
+	int64_t next_window;
+
 	/* every secret: the configuration's and the API monitors' (logs, snapshots) */
 	struct secret_set *secrets;
 
@@ -134,6 +147,14 @@ void sched_monitor_start(struct monitor *m); /* (re)computes the phase and arms 
 void sched_monitor_stop(struct monitor *m);  /* disarms, leaves the queue */
 void sched_check_done(struct engine *e);     /* a slot freed: start the next waiting run */
 void sched_run_now(struct monitor *m);       /* starts a run out of schedule (none in flight) */
+
+/* maintenance.c */
+void engine_maint_boot(struct engine *e, const struct store_boot *boot);
+void engine_maint_free(struct engine *e);
+/* The name of the window that covers monitor M at T (Unix ms), or NULL. */
+const char *engine_maintenance(const struct engine *e, const struct monitor_conf *m, int64_t t);
+void engine_maint_create(struct engine *e, struct engine_cmd *c); /* c->args: the window */
+void engine_maint_delete(struct engine *e, struct engine_cmd *c); /* c->id */
 
 /* metric.c: a value by metric name for alert rules (an alerting source) */
 bool engine_metric_value(void *arg, const char *metric, double *out);

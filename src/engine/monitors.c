@@ -196,6 +196,7 @@ int engine_monitors_start(struct engine *e, const struct store_boot *boot)
 		strmap_put(&e->keys, boot->monitors[i].slug, boot->monitors[i].key);
 	e->max_key = boot ? boot->max_key : 0;
 	engine_api_boot(e, boot);
+	engine_maint_boot(e, boot);
 	engine_secrets_rebuild(e);
 	list = wanted_list(e, &n);
 	e->monitors = xcalloc(n ? n : 1, sizeof(*e->monitors));

@@ -42,6 +42,7 @@ void snapshot_unref(struct snapshot *s)
 	}
 	host_view_unref(s->host);
 	free(s->alerts);
+	free(s->windows);
 	free(s->channels);
 	free(s->monitors);
 	pthread_mutex_destroy(&s->render_lock);

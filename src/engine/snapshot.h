@@ -92,7 +92,13 @@ struct snapshot {
 	struct monitor_snap *monitors; /* in config order */
 	size_t nmonitors;
 	struct sched_snap sched;
-	struct host_view *host;    /* a reference; NULL before the first sample or when off */
+	struct host_view *host; /* a reference; NULL before the first sample or when off */
+	struct snapshot_window {
+		int64_t id, start, duration;
+		char name[128], by[64];
+		char monitors[1024]; /* comma-separated; empty: every monitor */
+	} * windows;                 /* maintenance windows made through the API */
+	size_t nwindows;
 	struct alert_view *alerts; /* firing */
 	size_t nalerts, outbox_depth;
 	struct snapshot_channel {

@@ -113,11 +113,38 @@ static int boot_outbox(sqlite3 *db, struct store_boot *out)
 	return 0;
 }
 
+static int boot_maint(sqlite3 *db, struct store_boot *out)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT id, name, start, duration, monitors, by FROM maintenance"
+	                       " ORDER BY id",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct store_boot_maint *w;
+
+		out->maint = xgrow(out->maint, &cap, out->nmaint + 1, sizeof(*w));
+		w = &out->maint[out->nmaint++];
+		memset(w, 0, sizeof(*w));
+		w->id = sqlite3_column_int64(st, 0);
+		snprintf(w->name, sizeof(w->name), "%s", (const char *)sqlite3_column_text(st, 1));
+		w->start = sqlite3_column_int64(st, 2);
+		w->duration = sqlite3_column_int64(st, 3);
+		w->monitors = xstrdup((const char *)sqlite3_column_text(st, 4));
+		snprintf(w->by, sizeof(w->by), "%s", (const char *)sqlite3_column_text(st, 5));
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int sq_boot_alerts(sqlite3 *db, struct store_boot *out)
 {
 	sqlite3_stmt *st;
 
-	if (boot_firing(db, out) < 0 || boot_outbox(db, out) < 0)
+	if (boot_firing(db, out) < 0 || boot_outbox(db, out) < 0 || boot_maint(db, out) < 0)
 		return -1;
 	/* the largest ids ever used: new alerts and messages continue from there */
 	if (sqlite3_prepare_v2(db,

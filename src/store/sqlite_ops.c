@@ -59,6 +59,10 @@ static const char *const op_sql[STORE_OP_KINDS] = {
 	        " notified = excluded.notified, escalation = excluded.escalation",
 	[STORE_OP_OUTBOX] = "UPDATE outbox SET attempts = ?2, next_at = ?3, status = ?4,"
 	                    " last_error = ?5, delivered_at = ?6 WHERE id = ?1",
+	[STORE_OP_MAINT_PUT] =
+	        "INSERT OR REPLACE INTO maintenance(id, name, start, duration, monitors,"
+	        " by, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[STORE_OP_MAINT_DEL] = "DELETE FROM maintenance WHERE id = ?1",
 	[STORE_OP_REQUESTS] = "INSERT INTO requests(t, method, route, path, status, duration_us,"
 	                      " client, bytes_in, bytes_out, count)"
 	                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -272,6 +276,18 @@ static void bind_op(sqlite3_stmt *st, const struct store_op *op)
 		bind_text(st, 5, op->text);
 		if (u->outbox.delivered_at)
 			sqlite3_bind_int64(st, 6, u->outbox.delivered_at);
+		break;
+	case STORE_OP_MAINT_PUT:
+		sqlite3_bind_int64(st, 1, u->maint.id);
+		sqlite3_bind_text(st, 2, u->maint.name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, u->maint.start);
+		sqlite3_bind_int64(st, 4, u->maint.duration);
+		bind_text(st, 5, op->text ? op->text : "[]");
+		sqlite3_bind_text(st, 6, u->maint.by, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 7, u->maint.created);
+		break;
+	case STORE_OP_MAINT_DEL:
+		sqlite3_bind_int64(st, 1, u->maint.id);
 		break;
 	case STORE_OP_IP_UNBLOCK:
 		sqlite3_bind_text(st, 1, u->block.ip, -1, SQLITE_STATIC);

@@ -299,6 +299,9 @@ void store_boot_free(struct store_boot *b)
 		free(b->api_monitors[i].body);
 	}
 	free(b->api_monitors);
+	for (i = 0; i < b->nmaint; i++)
+		free(b->maint[i].monitors);
+	free(b->maint);
 	for (i = 0; i < b->nalerts; i++)
 		free(b->alerts[i].message);
 	free(b->alerts);

@@ -68,6 +68,8 @@ enum store_op_kind {
 	STORE_OP_REQUESTS,        /* nrows struct store_request in blob */
 	STORE_OP_ALERT,           /* alert.* upserted, with nrows struct store_outbox in blob */
 	STORE_OP_OUTBOX,          /* outbox.*: an attempt's outcome, text = last error */
+	STORE_OP_MAINT_PUT,       /* maint.*, text = monitors (JSON array) */
+	STORE_OP_MAINT_DEL,       /* maint.id */
 	STORE_OP_KINDS
 };
 
@@ -164,6 +166,10 @@ struct store_op {
 			int64_t id, attempts, next_at, delivered_at;
 			char status[16]; /* pending delivered failed */
 		} outbox;
+		struct {
+			int64_t id, start, duration, created;
+			char name[128], by[64];
+		} maint;
 	} u;
 };
 
@@ -323,7 +329,16 @@ struct store_boot_outbox {
 	char *body;
 };
 
+/* A maintenance window made through the API. */
+struct store_boot_maint {
+	int64_t id, start, duration;
+	char name[128], by[64];
+	char *monitors; /* JSON array */
+};
+
 struct store_boot {
+	struct store_boot_maint *maint;
+	size_t nmaint;
 	struct store_boot_alert *alerts; /* firing */
 	size_t nalerts;
 	struct store_boot_outbox *outbox; /* pending */

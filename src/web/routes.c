@@ -60,6 +60,13 @@ const struct route web_routes[] = {
 	  "Every notification with its channel, alert, attempts, last error and delivery "
 	  "(status, alert, limit, cursor)",
 	  "status alert limit cursor", NULL },
+	{ "GET", "/api/v1/maintenance", ROLE_VIEWER, handle_maintenance_list,
+	  "Maintenance windows, of the configuration file and made through the API", NULL, NULL },
+	{ "POST", "/api/v1/maintenance", ROLE_OPERATOR, handle_maintenance_create,
+	  "Make a maintenance window (name, start: RFC 3339 or now, duration, monitors)", NULL,
+	  "{\"name\", \"start\", \"duration\", \"monitors\": [ids]}" },
+	{ "DELETE", "/api/v1/maintenance/{id}", ROLE_OPERATOR, handle_maintenance_delete,
+	  "Delete a maintenance window made through the API", NULL, NULL },
 	{ "GET", "/api/v1/security", ROLE_VIEWER, handle_security,
 	  "Violations by type over 1 h, 24 h, 7 d and in all, blocked addresses, the most "
 	  "suspicious addresses of the last 24 h and the security status",

@@ -165,6 +165,9 @@ void handle_dashboard(struct web_request *req, struct web_reply *rep);
 void handle_alerts(struct web_request *req, struct web_reply *rep);
 void handle_alert_ack(struct web_request *req, struct web_reply *rep);
 void handle_notifications(struct web_request *req, struct web_reply *rep);
+void handle_maintenance_list(struct web_request *req, struct web_reply *rep);
+void handle_maintenance_create(struct web_request *req, struct web_reply *rep);
+void handle_maintenance_delete(struct web_request *req, struct web_reply *rep);
 struct store_reader;
 /* Security events of the last 24 h, or -1 (api_security.c). */
 int64_t api_security_violations_24h(struct store_reader *r);

@@ -362,3 +362,39 @@ def test_maintenance_config_errors(tmp_path):
     for words in ['maintenance[0].start', 'RFC 3339', 'maintenance[0].monitors: no monitor is '
                   'named "ghost"', 'maintenance[1]', 'missing required key "duration"']:
         assert words in out, (words, out)
+
+
+def test_maintenance_through_the_api(daemon):
+    hook = Receiver().start()
+    try:
+        d = daemon(AUTH + 'alerting:\n  retry_initial: 200ms\n  channels:\n'
+                   f'    - {{name: hook, type: webhook, url: "{hook.url}/h"}}\n'
+                   'monitors:\n' +
+                   monitor_yaml('Svc', type='tcp', host='127.0.0.1', port=1, interval='200ms',
+                                alerts={'enabled': True}))
+        auth = {'Authorization': f'Bearer {OPS}'}
+        for bad in [{'name': 'x'}, {'name': 'x', 'duration': '1h', 'monitors': ['ghost']},
+                    {'name': 'x', 'duration': '1h', 'start': 'tomorrow'}, []]:
+            r = requests.post(d.url('/api/v1/maintenance'), json=bad, headers=auth, timeout=10)
+            assert r.status_code == 400, (bad, r.text)
+        r = requests.post(d.url('/api/v1/maintenance'), headers=auth, timeout=10,
+                          json={'name': 'swap disks', 'duration': '1h', 'monitors': ['svc']})
+        assert r.status_code == 201, r.text
+        wid = r.json()['id']
+        lst = api(d, '/api/v1/maintenance', OPS)['maintenance']
+        assert lst[0]['origin'] == 'api' and lst[0]['active'] and lst[0]['by'] == 'ops'
+        wait_for(lambda: api(d, '/api/v1/monitors/svc', OPS)['status'] == 'maintenance',
+                 what='Svc under maintenance')
+        # survives a restart
+        assert d.stop() == 0
+        d.start()
+        assert api(d, '/api/v1/maintenance', OPS)['maintenance'][0]['name'] == 'swap disks'
+        time.sleep(1)
+        assert not hook.bodies()  # no alert all along
+        r = requests.delete(d.url(f'/api/v1/maintenance/{wid}'), headers=auth, timeout=10)
+        assert r.status_code == 200
+        wait_for(lambda: hook.bodies() or None, what='the alert once the window is gone')
+        assert requests.delete(d.url(f'/api/v1/maintenance/{wid}'), headers=auth,
+                               timeout=10).status_code == 404
+    finally:
+        hook.stop()
