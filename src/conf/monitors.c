@@ -155,6 +155,8 @@ static int check_type(struct conf_ctx *ctx, yaml_node_t *node, void *field)
 	return -1;
 }
 
+static const char *const incident_modes[] = { "default", "auto", "off", NULL };
+
 static void alerts_init(void *obj)
 {
 	struct monitor_alerts *a = obj;
@@ -265,6 +267,12 @@ static const struct conf_key monitor_keys[] = {
 	  .type = CONF_BOOL,
 	  .offset = offsetof(struct monitor_conf, critical),
 	  .help = "a component of GET /health: down fails it, degraded warns" },
+	{ .name = "incident",
+	  .type = CONF_ENUM,
+	  .offset = offsetof(struct monitor_conf, incident),
+	  .names = incident_modes,
+	  .help = "auto: an incident opens when it goes down and resolves when it recovers; "
+	          "off: never (default: auto for public monitors)" },
 	{ .name = "alerts",
 	  .type = CONF_SECTION,
 	  .offset = offsetof(struct monitor_conf, alerts),

@@ -13,6 +13,8 @@ struct condition;
 struct conf_targets;
 struct probe_type;
 
+enum incident_mode { INCIDENT_DEFAULT, INCIDENT_AUTO, INCIDENT_OFF };
+
 struct monitor_conf {
 	char *name;  /* unique */
 	char *group; /* for the status page; NULL for none */
@@ -27,6 +29,7 @@ struct monitor_conf {
 	struct conf_strlist degraded_if; /* any that holds makes the result degraded */
 	bool public;                     /* shown on the status page */
 	bool critical;                   /* a component of GET /health */
+	int incident; /* enum incident_mode: open an incident when it goes down */
 	struct monitor_alerts {
 		bool enabled;                 /* false: this monitor never alerts */
 		struct conf_strlist channels; /* empty: alerting.channels_on */

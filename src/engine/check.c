@@ -107,6 +107,7 @@ static void store_event(struct monitor *m, enum status old, const struct probe_r
 	engine_submit_event(m, old, r->outcome, xstrdup(r->message));
 	log_info("monitor %s: %s -> %s (%s: %s)", m->conf->id, status_str(old),
 	         status_str(m->st.status), probe_outcome_str(r->outcome), r->message);
+	engine_incident_transition(m->engine, m, old, probe_outcome_str(r->outcome), r->message);
 	if (m->engine->alerting != NULL)
 		alerting_transition(m->engine->alerting, m->key, m->conf->id, m->conf->name,
 		                    &m->conf->alerts, old, m->st.status,

@@ -101,6 +101,12 @@ static void run_cmd(struct engine *e, struct engine_cmd *c)
 	case ENGINE_CMD_MAINT_DELETE:
 		engine_maint_delete(e, c);
 		break;
+	case ENGINE_CMD_INCIDENT_CREATE:
+		engine_incident_create(e, c);
+		break;
+	case ENGINE_CMD_INCIDENT_UPDATE:
+		engine_incident_update(e, c);
+		break;
 	case ENGINE_CMD_ALERT_ACK:
 		if (e->alerting == NULL ||
 		    alerting_ack(e->alerting, strtoll(c->id, NULL, 10), c->who) < 0) {

@@ -28,6 +28,8 @@ enum engine_cmd_kind {
 	ENGINE_CMD_ALERT_ACK,       /* id: acknowledge the firing alert ID */
 	ENGINE_CMD_MAINT_CREATE,    /* args: {name, start, duration, monitors}; id: the new one's */
 	ENGINE_CMD_MAINT_DELETE,    /* id */
+	ENGINE_CMD_INCIDENT_CREATE, /* args: {title, impact, status, message, monitors} */
+	ENGINE_CMD_INCIDENT_UPDATE, /* id, args: {status, message, impact} */
 };
 
 struct engine_cmd {

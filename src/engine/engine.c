@@ -23,6 +23,7 @@ void engine_maybe_free(struct engine *e)
 	host_view_unref(e->host_view);
 	engine_api_free(e);
 	engine_maint_free(e);
+	engine_incidents_free(e);
 	conf_unref(e->config);
 	free(e->config_path);
 	pthread_mutex_destroy(&e->mail_lock);

@@ -113,6 +113,13 @@ struct engine {
 	/* monitors made through the API (api_monitors.c) */
 	struct api_monitor **api; /* in creation order */
 	size_t napi, api_cap;
+	/* incidents (incidents.c): the open automatic ones */
+	struct auto_incident {
+		int64_t monitor, id;
+	} * auto_incidents;
+	size_t nauto, auto_cap;
+	int64_t next_incident;
+
 	/* maintenance windows made through the API (maintenance.c) */
 	struct api_window *windows;
 	size_t nwindows, windows_cap;
@@ -147,6 +154,15 @@ void sched_monitor_start(struct monitor *m); /* (re)computes the phase and arms 
 void sched_monitor_stop(struct monitor *m);  /* disarms, leaves the queue */
 void sched_check_done(struct engine *e);     /* a slot freed: start the next waiting run */
 void sched_run_now(struct monitor *m);       /* starts a run out of schedule (none in flight) */
+
+/* incidents.c */
+void engine_incidents_boot(struct engine *e, const struct store_boot *boot);
+void engine_incidents_free(struct engine *e);
+/* M's status changed (from OLD): opens or resolves its automatic incident. */
+void engine_incident_transition(struct engine *e, struct monitor *m, enum status old,
+                                const char *reason, const char *message);
+void engine_incident_create(struct engine *e, struct engine_cmd *c); /* c->args */
+void engine_incident_update(struct engine *e, struct engine_cmd *c); /* c->id, c->args */
 
 /* maintenance.c */
 void engine_maint_boot(struct engine *e, const struct store_boot *boot);

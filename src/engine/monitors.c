@@ -197,6 +197,7 @@ int engine_monitors_start(struct engine *e, const struct store_boot *boot)
 	e->max_key = boot ? boot->max_key : 0;
 	engine_api_boot(e, boot);
 	engine_maint_boot(e, boot);
+	engine_incidents_boot(e, boot);
 	engine_secrets_rebuild(e);
 	list = wanted_list(e, &n);
 	e->monitors = xcalloc(n ? n : 1, sizeof(*e->monitors));

@@ -377,5 +377,7 @@ const struct store_backend store_sqlite_backend = {
 	.blocks_active = sq_blocks_active,
 	.alerts = sq_alerts,
 	.notifications = sq_notifications,
+	.incidents = sq_incidents,
+	.incident_updates = sq_incident_updates,
 	.trim = sq_trim,
 };

@@ -140,11 +140,37 @@ static int boot_maint(sqlite3 *db, struct store_boot *out)
 	return 0;
 }
 
+static int boot_incidents(sqlite3 *db, struct store_boot *out)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT id, monitor FROM incidents WHERE status != 'resolved' AND"
+	                       " monitor != 0",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		out->incidents =
+		        xgrow(out->incidents, &cap, out->nincidents + 1, sizeof(*out->incidents));
+		out->incidents[out->nincidents].id = sqlite3_column_int64(st, 0);
+		out->incidents[out->nincidents++].monitor = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT max(id) FROM incidents", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		out->max_incident = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int sq_boot_alerts(sqlite3 *db, struct store_boot *out)
 {
 	sqlite3_stmt *st;
 
-	if (boot_firing(db, out) < 0 || boot_outbox(db, out) < 0 || boot_maint(db, out) < 0)
+	if (boot_firing(db, out) < 0 || boot_outbox(db, out) < 0 || boot_maint(db, out) < 0 ||
+	    boot_incidents(db, out) < 0)
 		return -1;
 	/* the largest ids ever used: new alerts and messages continue from there */
 	if (sqlite3_prepare_v2(db,
@@ -241,6 +267,67 @@ int sq_notifications(void *conn, const char *status, int64_t alert, int64_t befo
 		};
 		n++;
 		if (cb(arg, &r) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+int sq_incidents(void *conn, bool open_only, int64_t before_id, int limit, store_incident_cb cb,
+                 void *arg)
+{
+	sqlite3_stmt *st;
+	struct store_incident_row r;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(
+	            conn,
+	            "SELECT id, title, impact, status, monitor, monitors, started, resolved,"
+	            " by FROM incidents WHERE (?1 = 0 OR status != 'resolved')"
+	            " AND (?2 <= 0 OR id < ?2) ORDER BY id DESC LIMIT ?3",
+	            -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int(st, 1, open_only);
+	sqlite3_bind_int64(st, 2, before_id);
+	sqlite3_bind_int(st, 3, limit);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		r = (struct store_incident_row){
+			.id = sqlite3_column_int64(st, 0),
+			.title = col(st, 1),
+			.impact = col(st, 2),
+			.status = col(st, 3),
+			.automatic = sqlite3_column_int64(st, 4) != 0,
+			.monitors = col(st, 5),
+			.started = sqlite3_column_int64(st, 6),
+			.resolved = sqlite3_column_int64(st, 7),
+			.by = col(st, 8),
+		};
+		n++;
+		if (cb(arg, &r) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+int sq_incident_updates(void *conn, int64_t id, store_incident_update_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct store_incident_update_row u;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(
+	            conn,
+	            "SELECT t, status, message, by FROM incident_updates WHERE incident = ?1"
+	            " ORDER BY t, id",
+	            -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		u = (struct store_incident_update_row){ sqlite3_column_int64(st, 0), col(st, 1),
+			                                col(st, 2), col(st, 3) };
+		n++;
+		if (cb(arg, &u) != 0)
 			break;
 	}
 	sqlite3_finalize(st);

@@ -44,6 +44,9 @@ int sq_apply_requests(sqlite3_stmt *st, const struct store_op *op);
 /* sqlite_alerts.c */
 int sq_apply_outbox(sqlite3 *db, const struct store_op *op);
 int sq_boot_alerts(sqlite3 *db, struct store_boot *out);
+int sq_incidents(void *conn, bool open_only, int64_t before_id, int limit, store_incident_cb cb,
+                 void *arg);
+int sq_incident_updates(void *conn, int64_t id, store_incident_update_cb cb, void *arg);
 int sq_alerts(void *conn, const char *state, int64_t before_id, int limit, store_alert_cb cb,
               void *arg);
 int sq_notifications(void *conn, const char *status, int64_t alert, int64_t before_id, int limit,

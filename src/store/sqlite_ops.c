@@ -63,6 +63,14 @@ static const char *const op_sql[STORE_OP_KINDS] = {
 	        "INSERT OR REPLACE INTO maintenance(id, name, start, duration, monitors,"
 	        " by, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STORE_OP_MAINT_DEL] = "DELETE FROM maintenance WHERE id = ?1",
+	[STORE_OP_INCIDENT] = "INSERT INTO incidents(id, title, impact, status, monitor, monitors,"
+	                      " started, resolved, by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	                      " ON CONFLICT(id) DO UPDATE SET status = excluded.status,"
+	                      " impact = coalesce(nullif(excluded.impact, ''), impact),"
+	                      " resolved = excluded.resolved",
+	[STORE_OP_INCIDENT_UPDATE] =
+	        "INSERT INTO incident_updates(incident, t, status, message, by)"
+	        " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[STORE_OP_REQUESTS] = "INSERT INTO requests(t, method, route, path, status, duration_us,"
 	                      " client, bytes_in, bytes_out, count)"
 	                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -288,6 +296,25 @@ static void bind_op(sqlite3_stmt *st, const struct store_op *op)
 		break;
 	case STORE_OP_MAINT_DEL:
 		sqlite3_bind_int64(st, 1, u->maint.id);
+		break;
+	case STORE_OP_INCIDENT:
+		sqlite3_bind_int64(st, 1, u->incident.id);
+		sqlite3_bind_text(st, 2, u->incident.title, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, u->incident.impact, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, u->incident.status, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, u->incident.monitor);
+		bind_text(st, 6, op->text ? op->text : "[]");
+		sqlite3_bind_int64(st, 7, u->incident.started);
+		if (u->incident.resolved)
+			sqlite3_bind_int64(st, 8, u->incident.resolved);
+		sqlite3_bind_text(st, 9, u->incident.by, -1, SQLITE_STATIC);
+		break;
+	case STORE_OP_INCIDENT_UPDATE:
+		sqlite3_bind_int64(st, 1, u->incident.id);
+		sqlite3_bind_int64(st, 2, u->incident.started);
+		sqlite3_bind_text(st, 3, u->incident.status, -1, SQLITE_STATIC);
+		bind_text(st, 4, op->text ? op->text : "");
+		sqlite3_bind_text(st, 5, u->incident.by, -1, SQLITE_STATIC);
 		break;
 	case STORE_OP_IP_UNBLOCK:
 		sqlite3_bind_text(st, 1, u->block.ip, -1, SQLITE_STATIC);

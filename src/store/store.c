@@ -299,6 +299,7 @@ void store_boot_free(struct store_boot *b)
 		free(b->api_monitors[i].body);
 	}
 	free(b->api_monitors);
+	free(b->incidents);
 	for (i = 0; i < b->nmaint; i++)
 		free(b->maint[i].monitors);
 	free(b->maint);
@@ -351,4 +352,16 @@ int store_notifications_query(struct store_reader *r, const char *status, int64_
                               int64_t before_id, int limit, store_notification_cb cb, void *arg)
 {
 	return r->be->notifications(r->conn, status, alert, before_id, limit, cb, arg);
+}
+
+int store_incidents_query(struct store_reader *r, bool open_only, int64_t before_id, int limit,
+                          store_incident_cb cb, void *arg)
+{
+	return r->be->incidents(r->conn, open_only, before_id, limit, cb, arg);
+}
+
+int store_incident_updates(struct store_reader *r, int64_t id, store_incident_update_cb cb,
+                           void *arg)
+{
+	return r->be->incident_updates(r->conn, id, cb, arg);
 }

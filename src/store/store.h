@@ -70,6 +70,8 @@ enum store_op_kind {
 	STORE_OP_OUTBOX,          /* outbox.*: an attempt's outcome, text = last error */
 	STORE_OP_MAINT_PUT,       /* maint.*, text = monitors (JSON array) */
 	STORE_OP_MAINT_DEL,       /* maint.id */
+	STORE_OP_INCIDENT,        /* incident.* upserted, text = monitors (JSON array) */
+	STORE_OP_INCIDENT_UPDATE, /* incident.id, .status, .by, .t (started), text = message */
 	STORE_OP_KINDS
 };
 
@@ -170,6 +172,10 @@ struct store_op {
 			int64_t id, start, duration, created;
 			char name[128], by[64];
 		} maint;
+		struct {
+			int64_t id, monitor, started, resolved; /* resolved 0: open */
+			char title[200], impact[16], status[16], by[64];
+		} incident;
 	} u;
 };
 
@@ -329,6 +335,11 @@ struct store_boot_outbox {
 	char *body;
 };
 
+/* An open incident opened automatically for a monitor. */
+struct store_boot_incident {
+	int64_t id, monitor;
+};
+
 /* A maintenance window made through the API. */
 struct store_boot_maint {
 	int64_t id, start, duration;
@@ -337,6 +348,9 @@ struct store_boot_maint {
 };
 
 struct store_boot {
+	struct store_boot_incident *incidents; /* open automatic ones */
+	size_t nincidents;
+	int64_t max_incident;
 	struct store_boot_maint *maint;
 	size_t nmaint;
 	struct store_boot_alert *alerts; /* firing */
@@ -413,5 +427,24 @@ int store_alerts_query(struct store_reader *r, const char *state, int64_t before
 /* Notifications newest first: STATUS (pending, delivered, failed) or NULL, of ALERT when > 0. */
 int store_notifications_query(struct store_reader *r, const char *status, int64_t alert,
                               int64_t before_id, int limit, store_notification_cb cb, void *arg);
+
+/* Incidents and their updates as the API lists them (strings valid during the callback). */
+struct store_incident_row {
+	int64_t id, started, resolved; /* resolved 0: open */
+	const char *title, *impact, *status, *monitors, *by;
+	bool automatic;
+};
+struct store_incident_update_row {
+	int64_t t;
+	const char *status, *message, *by;
+};
+typedef int (*store_incident_cb)(void *arg, const struct store_incident_row *r);
+typedef int (*store_incident_update_cb)(void *arg, const struct store_incident_update_row *u);
+/* Incidents newest first (OPEN_ONLY: not resolved), id < BEFORE_ID when > 0. */
+int store_incidents_query(struct store_reader *r, bool open_only, int64_t before_id, int limit,
+                          store_incident_cb cb, void *arg);
+/* The updates of incident ID, oldest first. */
+int store_incident_updates(struct store_reader *r, int64_t id, store_incident_update_cb cb,
+                           void *arg);
 
 #endif

@@ -47,6 +47,9 @@ struct store_backend {
 	              store_alert_cb cb, void *arg);
 	int (*notifications)(void *conn, const char *status, int64_t alert, int64_t before_id,
 	                     int limit, store_notification_cb cb, void *arg);
+	int (*incidents)(void *conn, bool open_only, int64_t before_id, int limit,
+	                 store_incident_cb cb, void *arg);
+	int (*incident_updates)(void *conn, int64_t id, store_incident_update_cb cb, void *arg);
 	int (*blocks_active)(void *conn, int64_t now_ms, store_block_cb cb, void *arg);
 	/* Retention, on the writer connection: 1 more to do, 0 done, -1 error. */
 	int (*trim)(void *db, const struct store_retention *ret, int64_t now_ms, int64_t *cursor);

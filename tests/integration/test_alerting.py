@@ -398,3 +398,52 @@ def test_maintenance_through_the_api(daemon):
                                timeout=10).status_code == 404
     finally:
         hook.stop()
+
+
+def test_incidents(daemon, targets):
+    d = daemon(AUTH + 'monitors:\n' +
+               monitor_yaml('Shop', type='tcp', host='127.0.0.1', port=1, interval='200ms',
+                            public=True, critical=True) +
+               monitor_yaml('Backoffice', type='tcp', host='127.0.0.1', port=1,
+                            interval='200ms') +
+               monitor_yaml('Api', type='tcp', host='127.0.0.1', port=1, interval='200ms',
+                            public=True, incident='off'))
+    auth = {'Authorization': f'Bearer {OPS}'}
+    inc = wait_for(lambda: api(d, '/api/v1/incidents?status=open', OPS)['incidents'] or None,
+                   what='the automatic incident')
+    assert len(inc) == 1  # public Shop only: Backoffice is not public, Api is off
+    assert inc[0]['title'] == 'Shop is down' and inc[0]['automatic']
+    assert inc[0]['impact'] == 'major' and inc[0]['status'] == 'investigating'
+    assert inc[0]['monitors'] == ['shop'] and 'connect_refused' in inc[0]['updates'][0]['message']
+    # a manual one, with updates
+    r = requests.post(d.url('/api/v1/incidents'), headers=auth, timeout=10,
+                      json={'title': 'Payments slow', 'impact': 'minor', 'monitors': ['api'],
+                            'message': 'Looking into it'})
+    assert r.status_code == 201, r.text
+    mid = r.json()['id']
+    for bad in [{'title': ''}, {'title': 'x', 'impact': 'huge'},
+                {'title': 'x', 'monitors': ['ghost']}]:
+        assert requests.post(d.url('/api/v1/incidents'), headers=auth, json=bad,
+                             timeout=10).status_code == 400, bad
+    r = requests.post(d.url(f'/api/v1/incidents/{mid}/updates'), headers=auth, timeout=10,
+                      json={'status': 'identified', 'message': 'A slow query'})
+    assert r.status_code == 201, r.text
+    assert requests.post(d.url('/api/v1/incidents/9999/updates'), headers=auth, timeout=10,
+                         json={'status': 'resolved', 'message': 'x'}).status_code == 404
+    assert requests.post(d.url(f'/api/v1/incidents/{mid}/updates'), headers=auth, timeout=10,
+                         json={'status': 'done', 'message': 'x'}).status_code == 400
+    man = wait_for(lambda: [i for i in api(d, '/api/v1/incidents', OPS)['incidents']
+                            if i['id'] == int(mid) and len(i['updates']) == 2] or None,
+                   what='the manual incident with its update')[0]
+    assert man['status'] == 'identified' and man['by'] == 'ops'
+    assert [u['status'] for u in man['updates']] == ['investigating', 'identified']
+    # Shop recovers: its incident resolves
+    import signal as sig
+    d.write_config(AUTH + 'monitors:\n' +
+                   monitor_yaml('Shop', type='tcp', host='127.0.0.1', port=targets.banner_port,
+                                interval='200ms', public=True, critical=True))
+    d.send(sig.SIGHUP)
+    done = wait_for(lambda: [i for i in api(d, '/api/v1/incidents', OPS)['incidents']
+                             if i['automatic'] and i['status'] == 'resolved'] or None,
+                    what='the automatic incident resolved')[0]
+    assert done['resolved'] and done['updates'][-1]['message'] == 'Shop is up again'
