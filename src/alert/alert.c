@@ -359,8 +359,8 @@ void alerting_transition(struct alerting *a, int64_t key, const char *id, const 
 	bool good = new_ == STATUS_UP || (!on_degraded && new_ == STATUS_DEGRADED);
 	const struct conf_strlist *only = ma->channels.n ? &ma->channels : NULL;
 
-	if (a->closing)
-		return;
+	if (a->closing || find(a, key, "flapping") != NULL)
+		return; /* flapping: one alert stands for the changes */
 	in.kind = "trigger";
 	in.monitor_id = id;
 	in.monitor_name = name;
@@ -556,5 +556,51 @@ void alert_follow_up(struct alerting *a, int64_t now)
 			f->notified = now;
 			notice(a, f, "repeat", NULL, now);
 		}
+	}
+}
+
+void alerting_flapping(struct alerting *a, int64_t key, const char *id, const char *name,
+                       const struct monitor_alerts *ma, bool on, double share, enum status now)
+{
+	struct firing *f = find(a, key, "flapping"), done;
+	const struct conf_strlist *only = ma->channels.n ? &ma->channels : NULL;
+	struct render_input in = { 0 };
+	char message[200];
+	int64_t t = time_wall_ms();
+
+	if (a->closing || !ma->enabled)
+		return;
+	snprintf(message, sizeof(message), "%.0f %% of its last results changed state", share);
+	in.monitor_id = id;
+	in.monitor_name = name;
+	in.rule = "flapping";
+	in.reason = "flapping";
+	in.message = message;
+	in.t_ms = t;
+	if (on && f == NULL) {
+		f = alert_open(a, key, "flapping", "warning", message, t);
+		alert_subject(f, id, name);
+		if (only != NULL)
+			keep_channels(f, only);
+		in.kind = "trigger";
+		in.alert_id = f->v.id;
+		in.severity = f->v.severity;
+		in.status = "flapping";
+		in.previous = status_str(now);
+		in.started = t;
+		alert_record(a, f, 0, &in, only);
+	} else if (!on && f != NULL) {
+		alert_close(a, f, &done);
+		in.kind = "resolve";
+		in.alert_id = done.v.id;
+		in.severity = done.v.severity;
+		in.status = status_str(now);
+		in.previous = "flapping";
+		in.started = done.v.started;
+		alert_record(a, &done, t, &in, only);
+		free_firing(&done);
+		/* settled: the status it settled in counts now */
+		alerting_transition(a, key, id, name, ma, STATUS_UNKNOWN, now, "settled", message,
+		                    t);
 	}
 }

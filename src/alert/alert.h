@@ -64,6 +64,14 @@ void alerting_transition(struct alerting *a, int64_t key, const char *id, const 
 void alerting_certificate(struct alerting *a, int64_t key, const char *id, const char *name,
                           const struct monitor_alerts *ma, int64_t expiry, int64_t now_ms);
 
+/*
+ * Monitor KEY started (ON) or stopped flapping at SHARE %: a "flapping"
+ * alert opens instead of one alert per change, and closes when it settles
+ * (then a monitor still down gets its down alert). NOW is its status.
+ */
+void alerting_flapping(struct alerting *a, int64_t key, const char *id, const char *name,
+                       const struct monitor_alerts *ma, bool on, double share, enum status now);
+
 /* Acknowledges alert ID for WHO. Returns 0, or -1 when no such alert is firing. */
 int alerting_ack(struct alerting *a, int64_t id, const char *who);
 

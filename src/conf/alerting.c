@@ -317,6 +317,8 @@ static void alerting_init(void *obj)
 	struct conf_alerting *a = obj;
 
 	a->repeat_interval = HOUR(4);
+	a->flap_high = 50;
+	a->flap_low = 25;
 	a->severity = SEVERITY_CRITICAL;
 	a->retry_initial = SEC(1);
 	a->retry_max = SEC(300);
@@ -374,6 +376,8 @@ static void alerting_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 			conf_error_key(ctx, node, "escalation",
 			               "level %zu: after must grow from one level to the next", i);
 	}
+	if (a->flap_low > a->flap_high)
+		conf_error_key(ctx, node, "flap_low", "is above flap_high");
 	if (a->retry_max < a->retry_initial)
 		conf_error_key(ctx, node, "retry_max", "is below retry_initial");
 }
@@ -394,6 +398,19 @@ static const struct conf_key alerting_keys[] = {
 	  .offset = offsetof(struct conf_alerting, escalation),
 	  .spec = &escalation_spec,
 	  .help = "levels told when an alert stays unacknowledged: after, channels, severity" },
+	{ .name = "flap_high",
+	  .type = CONF_FLOAT,
+	  .offset = offsetof(struct conf_alerting, flap_high),
+	  .fmin = 0,
+	  .fmax = 100,
+	  .help = "a monitor whose last 21 results changed state more than this share (%, "
+	          "recent changes weigh more) is flapping: one alert instead of a storm (0: off)" },
+	{ .name = "flap_low",
+	  .type = CONF_FLOAT,
+	  .offset = offsetof(struct conf_alerting, flap_low),
+	  .fmin = 0,
+	  .fmax = 100,
+	  .help = "below this share a flapping monitor has settled" },
 	{ .name = "repeat_interval",
 	  .type = CONF_DURATION,
 	  .offset = offsetof(struct conf_alerting, repeat_interval),

@@ -205,6 +205,7 @@ struct conf_alerting {
 	struct conf_list rules;      /* of struct conf_rule */
 	struct conf_list escalation; /* of struct conf_escalation, by increasing after */
 	int64_t repeat_interval;     /* ms between reminders of an unacknowledged alert; 0 never */
+	double flap_high, flap_low;  /* flapping share of state changes (%): starts, ends; 0 off */
 	struct conf_strlist channels_on;  /* default channels of monitor alerts (names) */
 	int severity;                     /* enum alert_severity of monitor alerts */
 	bool on_degraded;                 /* also alert when a monitor becomes degraded */

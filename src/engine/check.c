@@ -160,6 +160,41 @@ static void record_maintenance(struct monitor *m, const struct probe_result *r, 
 	engine_mark_dirty(m->engine);
 }
 
+/*
+ * Flap detection as Nagios does it: the share of state changes over the last
+ * FLAP_WINDOW results, recent ones weighing more (0.8 to 1.2). Above
+ * alerting.flapping.high the monitor is flapping (one alert instead of a
+ * storm); below .low it settles.
+ */
+static void flap_detect(struct monitor *m, bool down)
+{
+	const struct conf_alerting *al = &m->engine->config->alerting;
+	double share = 0;
+	int i, prev, cur;
+
+	m->flap[m->flap_pos] = down;
+	m->flap_pos = (m->flap_pos + 1) % FLAP_WINDOW;
+	if (m->flap_n < FLAP_WINDOW)
+		m->flap_n++;
+	if (m->flap_n < FLAP_WINDOW || al->flap_high <= 0)
+		return;
+	for (i = 1; i < FLAP_WINDOW; i++) { /* oldest first: the ring starts at flap_pos */
+		prev = m->flap[(m->flap_pos + i - 1) % FLAP_WINDOW];
+		cur = m->flap[(m->flap_pos + i) % FLAP_WINDOW];
+		if (prev != cur)
+			share += 0.8 + 0.4 * (double)(i - 1) / (FLAP_WINDOW - 2);
+	}
+	share = share * 100 / (FLAP_WINDOW - 1);
+	if (m->flapping == (share > (m->flapping ? al->flap_low : al->flap_high)))
+		return;
+	m->flapping = !m->flapping;
+	log_info("monitor %s: %s flapping (%.0f %% of its last %d results changed state)",
+	         m->conf->id, m->flapping ? "is" : "stopped", share, FLAP_WINDOW);
+	if (m->engine->alerting != NULL)
+		alerting_flapping(m->engine->alerting, m->key, m->conf->id, m->conf->name,
+		                  &m->conf->alerts, m->flapping, share, m->st.status);
+}
+
 static void record(struct monitor *m, const struct probe_result *r)
 {
 	const char *w = engine_maintenance(m->engine, m->conf, r->started_ms);
@@ -180,6 +215,7 @@ static void record(struct monitor *m, const struct probe_result *r)
 	engine_monitor_uptime(m, r->started_ms);
 	changed = state_apply(&m->st, r->status, (int)m->conf->failure_threshold,
 	                      (int)m->conf->success_threshold, time_wall_ms(), &old);
+	flap_detect(m, r->status == STATUS_DOWN);
 	store_result(m, r);
 	if (memcmp(&before, &m->st, sizeof(before)) != 0)
 		engine_store_state(m);

@@ -15,6 +15,8 @@
 
 struct engine;
 struct monitor_conf;
+
+#define FLAP_WINDOW 21 /* results whose state changes make the flapping share (Nagios') */
 struct rcstr;
 struct vigil_config;
 
@@ -52,6 +54,10 @@ struct monitor {
 	int64_t phase_ns;   /* deterministic offset inside the interval */
 	int64_t run_due_ns; /* when the run in flight (or waiting) was due */
 	struct mstate st;
+	/* flap detection: the last FLAP_WINDOW results, 1 for down (a ring) */
+	uint8_t flap[FLAP_WINDOW];
+	int flap_pos, flap_n;
+	bool flapping;
 	struct monitor_last last;
 	struct rcstr *message; /* the last message, shared with snapshots */
 	uint64_t stored_msg;   /* hash of the message last written to the store */

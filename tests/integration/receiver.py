@@ -37,7 +37,12 @@ class Receiver:
                 if mode == 'hang':
                     time.sleep(30)
                     return
-                status = 200 if mode == 'ok' else int(mode)
+                if mode == 'alternate':  # 200, 500, 200, 500...
+                    with outer.lock:
+                        outer.flip = not getattr(outer, 'flip', False)
+                        status = 200 if outer.flip else 500
+                else:
+                    status = 200 if mode == 'ok' else int(mode)
                 self.send_response(status)
                 if retry is not None:
                     self.send_header('Retry-After', str(retry))
@@ -46,6 +51,7 @@ class Receiver:
                 self.wfile.write(b'ok')
 
             do_PUT = do_POST
+            do_GET = do_POST
 
         class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
             daemon_threads = True

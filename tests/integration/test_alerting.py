@@ -449,3 +449,34 @@ def test_incidents(daemon, targets):
                              if i['automatic'] and i['status'] == 'resolved'] or None,
                     what='the automatic incident resolved')[0]
     assert done['resolved'] and done['updates'][-1]['message'] == 'Shop is up again'
+
+
+def test_flapping_is_one_alert(daemon):
+    hook, target = Receiver().start(), Receiver().start()
+    target.mode = 'alternate'  # up, down, up, down...
+    try:
+        d = daemon(AUTH + 'alerting:\n  retry_initial: 200ms\n  repeat_interval: 0s\n'
+                   '  channels:\n'
+                   f'    - {{name: hook, type: webhook, url: "{hook.url}/h"}}\n'
+                   'monitors:\n' +
+                   monitor_yaml('Wobbly', type='http', url=target.url + '/x', interval='200ms'))
+        flap = wait_for(lambda: [b for b in hook.bodies() if b['alert']['rule'] == 'flapping']
+                        or None, timeout=20, what='the flapping alert')[0]
+        assert flap['kind'] == 'trigger' and flap['status'] == 'flapping'
+
+        def downs():
+            return len([b for b in hook.bodies()
+                        if b['alert']['rule'] == 'down' and b['kind'] == 'trigger'])
+        n = downs()
+        time.sleep(2)  # ten more changes: no more down alerts
+        assert downs() == n
+        assert 'is flapping' in d.log()
+        target.mode = 'ok'
+        wait_for(lambda: [b for b in hook.bodies() if b['alert']['rule'] == 'flapping' and
+                          b['kind'] == 'resolve'] or None, timeout=20, what='the flap to settle')
+        time.sleep(1)
+        assert api(d, '/api/v1/monitors/wobbly', OPS)['status'] == 'up'
+        assert downs() == n  # settled up: no down alert
+    finally:
+        hook.stop()
+        target.stop()
