@@ -401,51 +401,66 @@ void alerting_transition(struct alerting *a, int64_t key, const char *id, const 
 	}
 }
 
-void alerting_certificate(struct alerting *a, int64_t key, const char *id, const char *name,
-                          const struct monitor_alerts *ma, int64_t expiry, int64_t now_ms)
+/*
+ * A monitor's alert of RULE besides its status alert (certificate,
+ * flapping): ON opens it (the monitor is BAD, was GOOD), off resolves it (it
+ * is GOOD again). Returns whether it was resolved.
+ */
+static bool side_alert(struct alerting *a, int64_t key, const char *id, const char *name,
+                       const struct monitor_alerts *ma, const char *rule, bool on, const char *bad,
+                       const char *good, const char *message, int64_t t)
 {
-	struct firing *f = find(a, key, "certificate"), done;
+	struct firing *f = find(a, key, rule), done;
 	const struct conf_strlist *only = ma->channels.n ? &ma->channels : NULL;
-	int64_t left = expiry - now_ms / 1000;
 	struct render_input in = { 0 };
-	char message[200];
 
-	if (a->closing)
-		return;
-	snprintf(message, sizeof(message), "the certificate expires in %lld days (%s)",
-	         (long long)(left / 86400), left <= 0 ? "expired" : "renew it");
 	in.monitor_id = id;
 	in.monitor_name = name;
-	in.rule = "certificate";
-	in.reason = "certificate";
+	in.rule = rule;
+	in.reason = rule;
 	in.message = message;
-	in.t_ms = now_ms;
-	if (f == NULL && ma->enabled && left < ma->cert_days * 86400) {
-		f = alert_open(a, key, "certificate", "warning", message, now_ms);
+	in.t_ms = t;
+	if (on && f == NULL && ma->enabled) {
+		f = alert_open(a, key, rule, "warning", message, t);
 		alert_subject(f, id, name);
 		if (only != NULL)
 			keep_channels(f, only);
 		in.kind = "trigger";
 		in.alert_id = f->v.id;
 		in.severity = f->v.severity;
-		in.status = "expiring";
-		in.previous = "valid";
-		in.started = now_ms;
+		in.status = bad;
+		in.previous = good;
+		in.started = t;
 		log_info("alerting: alert %lld fires: %s: %s", (long long)f->v.id, id, message);
 		alert_record(a, f, 0, &in, only);
-	} else if (f != NULL && left >= ma->cert_days * 86400) {
+	} else if (!on && f != NULL) {
 		alert_close(a, f, &done);
 		in.kind = "resolve";
 		in.alert_id = done.v.id;
 		in.severity = done.v.severity;
-		in.status = "valid";
-		in.previous = "expiring";
+		in.status = good;
+		in.previous = bad;
 		in.started = done.v.started;
-		log_info("alerting: alert %lld resolved: %s: certificate renewed",
-		         (long long)done.v.id, id);
-		alert_record(a, &done, now_ms, &in, only);
+		log_info("alerting: alert %lld resolved: %s is %s", (long long)done.v.id, id, good);
+		alert_record(a, &done, t, &in, only);
 		free_firing(&done);
+		return true;
 	}
+	return false;
+}
+
+void alerting_certificate(struct alerting *a, int64_t key, const char *id, const char *name,
+                          const struct monitor_alerts *ma, int64_t expiry, int64_t now_ms)
+{
+	int64_t left = expiry - now_ms / 1000;
+	char message[200];
+
+	if (a->closing)
+		return;
+	snprintf(message, sizeof(message), "the certificate expires in %lld days (%s)",
+	         (long long)(left / 86400), left <= 0 ? "expired" : "renew it");
+	(void)side_alert(a, key, id, name, ma, "certificate", left < ma->cert_days * 86400,
+	                 "expiring", "valid", message, now_ms);
 }
 
 int alerting_ack(struct alerting *a, int64_t id, const char *who)
@@ -562,45 +577,15 @@ void alert_follow_up(struct alerting *a, int64_t now)
 void alerting_flapping(struct alerting *a, int64_t key, const char *id, const char *name,
                        const struct monitor_alerts *ma, bool on, double share, enum status now)
 {
-	struct firing *f = find(a, key, "flapping"), done;
-	const struct conf_strlist *only = ma->channels.n ? &ma->channels : NULL;
-	struct render_input in = { 0 };
 	char message[200];
 	int64_t t = time_wall_ms();
 
-	if (a->closing || !ma->enabled)
+	if (a->closing)
 		return;
 	snprintf(message, sizeof(message), "%.0f %% of its last results changed state", share);
-	in.monitor_id = id;
-	in.monitor_name = name;
-	in.rule = "flapping";
-	in.reason = "flapping";
-	in.message = message;
-	in.t_ms = t;
-	if (on && f == NULL) {
-		f = alert_open(a, key, "flapping", "warning", message, t);
-		alert_subject(f, id, name);
-		if (only != NULL)
-			keep_channels(f, only);
-		in.kind = "trigger";
-		in.alert_id = f->v.id;
-		in.severity = f->v.severity;
-		in.status = "flapping";
-		in.previous = status_str(now);
-		in.started = t;
-		alert_record(a, f, 0, &in, only);
-	} else if (!on && f != NULL) {
-		alert_close(a, f, &done);
-		in.kind = "resolve";
-		in.alert_id = done.v.id;
-		in.severity = done.v.severity;
-		in.status = status_str(now);
-		in.previous = "flapping";
-		in.started = done.v.started;
-		alert_record(a, &done, t, &in, only);
-		free_firing(&done);
+	if (side_alert(a, key, id, name, ma, "flapping", on, "flapping", status_str(now), message,
+	               t))
 		/* settled: the status it settled in counts now */
 		alerting_transition(a, key, id, name, ma, STATUS_UNKNOWN, now, "settled", message,
 		                    t);
-	}
 }
