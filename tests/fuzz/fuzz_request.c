@@ -23,20 +23,14 @@
 #include "store/store.h"
 #include "web/security.h"
 #include "web/web_int.h"
+#include "webstack.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define ADMIN "fuzz-admin-token-0123456789"
 
-static struct {
-	bool ready;
-	uv_loop_t loop;
-	struct vigil_config *cfg;
-	struct store *store;
-	struct snapshot_box box;
-	struct engine *engine;
-	struct web *web;
-} t;
+static struct webstack t;
+static bool ready;
 
 struct parsed {
 	char *headers[16][2];
@@ -73,36 +67,9 @@ static int setup(void)
 	        "auth:\n  tokens:\n    - {name: a, token: " ADMIN ", role: admin}\n"
 	        "monitors:\n  - {name: One, type: tcp, host: 127.0.0.1, port: 9}\n"
 	        "  - {name: Two, type: http, url: \"http://127.0.0.1:9/x?token=s\"}\n";
-	struct conf_diag d = { 0 };
-	struct store_options so = {
-		.commit_interval = 1000, .batch_size = 100, .queue_size = 1000, .readers = 2
-	};
-	struct engine_options eo = { 0 };
-	struct web_options wo = { 0 };
-	char dir[64] = "/tmp/vigil-fuzz-XXXXXX", path[128], err[256];
-
-	if (mkdtemp(dir) == NULL)
+	if (webstack_open(&t, yaml, 1000) < 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/v.db", dir);
-	so.path = path;
-	t.cfg = conf_load_string("fuzz.yaml", yaml, strlen(yaml), &d);
-	conf_diag_free(&d);
-	if (t.cfg == NULL || store_open(&so, &t.store, err, sizeof(err)) < 0)
-		return -1;
-	uv_loop_init(&t.loop);
-	snapshot_box_init(&t.box);
-	eo.loop = &t.loop;
-	eo.config = t.cfg;
-	eo.store = t.store;
-	eo.box = &t.box;
-	if (engine_start(&eo, &t.engine) < 0)
-		return -1;
-	wo.server = &t.cfg->server;
-	wo.box = &t.box;
-	wo.store = t.store;
-	wo.engine = t.engine;
-	t.web = web_new(&wo);
-	t.ready = true;
+	ready = true;
 	return 0;
 }
 
@@ -134,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct web_reply rep = { 0 };
 	struct parsed p = { 0 };
 
-	if (!t.ready && setup() < 0)
+	if (!ready && setup() < 0)
 		abort();
 	memcpy(text, data, size);
 	text[size] = '\0';

@@ -13,20 +13,13 @@
 #include "engine/snapshot.h"
 #include "store/store.h"
 #include "web/web_int.h"
+#include "webstack.h"
 
 #define VIEWER   "viewer-token-0123456789abcdef"
 #define OPERATOR "operator-token-0123456789abcdef"
 #define ADMIN    "admin-token-0123456789abcdef"
 
-static struct {
-	uv_loop_t loop;
-	struct vigil_config *cfg;
-	struct store *store;
-	struct snapshot_box box;
-	struct engine *engine;
-	struct web *web;
-	char dir[64];
-} t;
+static struct webstack t;
 
 struct fake {
 	const char *authz;
@@ -57,54 +50,14 @@ static int setup(void **state)
 	                           "    - {name: v, token: " VIEWER "}\n"
 	                           "    - {name: o, token: " OPERATOR ", role: operator}\n"
 	                           "    - {name: a, token: " ADMIN ", role: admin}\n";
-	struct conf_diag d = { 0 };
-	struct store_options so = {
-		.commit_interval = 50, .batch_size = 100, .queue_size = 1000, .readers = 2
-	};
-	struct engine_options eo = { 0 };
-	struct web_options wo = { 0 };
-	char err[256], path[128];
-
 	(void)state;
-	snprintf(t.dir, sizeof(t.dir), "/tmp/vigil-web-XXXXXX");
-	if (mkdtemp(t.dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/v.db", t.dir);
-	so.path = path;
-	t.cfg = conf_load_string("t.yaml", yaml, strlen(yaml), &d);
-	conf_diag_free(&d);
-	if (t.cfg == NULL || store_open(&so, &t.store, err, sizeof(err)) < 0)
-		return -1;
-	uv_loop_init(&t.loop);
-	snapshot_box_init(&t.box);
-	eo.loop = &t.loop;
-	eo.config = t.cfg;
-	eo.store = t.store;
-	eo.box = &t.box;
-	if (engine_start(&eo, &t.engine) < 0)
-		return -1;
-	wo.server = &t.cfg->server;
-	wo.box = &t.box;
-	wo.store = t.store;
-	wo.engine = t.engine;
-	t.web = web_new(&wo);
-	return 0;
+	return webstack_open(&t, yaml, 50);
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	web_free(t.web);
-	engine_close(t.engine);
-	uv_run(&t.loop, UV_RUN_DEFAULT);
-	store_close(t.store);
-	snapshot_box_destroy(&t.box);
-	assert_int_equal(uv_loop_close(&t.loop), 0);
-	conf_unref(t.cfg);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t.dir);
-	return system(cmd);
+	return webstack_close(&t);
 }
 
 /* Dispatches one request and returns its status; REP must be freed by the caller. */
