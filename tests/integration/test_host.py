@@ -142,14 +142,20 @@ def test_names_match_node_exporter(daemon, capsys):
     assert [n for n in required if n not in common] == []
 
 
-def fixture_proc(tmp_path, used_percent):
-    """A copy of /proc's files with meminfo saying USED_PERCENT of memory is used."""
+def copy_proc(tmp_path):
+    """A copy of the /proc files Vigil reads, for a test to rewrite one of them."""
     root = tmp_path / 'proc'
     (root / 'sys' / 'fs').mkdir(parents=True)
     (root / 'net').mkdir()
-    for name in ('stat', 'loadavg', 'uptime', 'vmstat', 'diskstats', 'mounts', 'sys/fs/file-nr',
-                 'net/dev'):
+    for name in ('stat', 'meminfo', 'loadavg', 'uptime', 'vmstat', 'diskstats', 'mounts',
+                 'sys/fs/file-nr', 'net/dev'):
         (root / name).write_text(open(f'/proc/{name}').read())
+    return root
+
+
+def fixture_proc(tmp_path, used_percent):
+    """A copy of /proc's files with meminfo saying USED_PERCENT of memory is used."""
+    root = copy_proc(tmp_path)
     total = 1000000
     avail = total * (100 - used_percent) // 100
     (root / 'meminfo').write_text(f'MemTotal: {total} kB\nMemFree: {avail} kB\n'
@@ -187,12 +193,7 @@ def test_disk_threshold_fails_health(daemon, tmp_path):
     shim = tmp_path / 'fakestatvfs.so'
     subprocess.run(['gcc', '-shared', '-fPIC', '-O2', '-o', str(shim),
                     str(HERE / 'fakestatvfs.c'), '-ldl'], check=True)
-    root = tmp_path / 'proc'
-    (root / 'sys' / 'fs').mkdir(parents=True)
-    (root / 'net').mkdir()
-    for name in ('stat', 'meminfo', 'loadavg', 'uptime', 'vmstat', 'diskstats', 'sys/fs/file-nr',
-                 'net/dev'):
-        (root / name).write_text(open(f'/proc/{name}').read())
+    root = copy_proc(tmp_path)
     full = tmp_path / 'full'
     full.mkdir()
     (root / 'mounts').write_text(f'/dev/fake {full} ext4 rw 0 0\n')
