@@ -14,6 +14,7 @@ import json
 import os
 import socket
 import ssl
+import struct
 import subprocess
 import threading
 import time
@@ -37,6 +38,7 @@ class Targets:
         self._conns = set()
         self._listeners = []
         self._threads = []
+        self._conn_threads = set()
         self._conn_ids = 0
 
     # ---- lifecycle -------------------------------------------------------
@@ -64,6 +66,7 @@ class Targets:
                 pass
         with self._lock:
             conns = list(self._conns)
+            threads = list(self._conn_threads)
         for c in conns:
             try:
                 c.shutdown(socket.SHUT_RDWR)
@@ -73,7 +76,7 @@ class Targets:
                 c.close()
             except OSError:
                 pass
-        for t in self._threads:
+        for t in self._threads + threads:
             t.join(timeout=5)
 
     def __enter__(self):
@@ -173,11 +176,13 @@ commonName = supplied
                 continue
             except OSError:
                 return
-            with self._lock:
+            with self._lock:  # started under the lock: stop() joins only started threads
                 self._conns.add(c)
                 self._conn_ids += 1
                 cid = self._conn_ids
-            threading.Thread(target=self._run, args=(handler, c, ctx, cid), daemon=True).start()
+                t = threading.Thread(target=self._run, args=(handler, c, ctx, cid), daemon=True)
+                self._conn_threads.add(t)
+                t.start()
 
     def _run(self, handler, c, ctx, cid):
         conn = c
@@ -187,12 +192,17 @@ commonName = supplied
                 conn = self._tls_accept(ctx, c)
                 if conn is None:
                     return
+                with self._lock:  # wrapping detached C: stop() must close CONN
+                    self._conns.discard(c)
+                    self._conns.add(conn)
             handler(conn, cid)
         except (OSError, Stopped, ssl.SSLError, ValueError):
             pass
         finally:
             with self._lock:
                 self._conns.discard(c)
+                self._conns.discard(conn)
+                self._conn_threads.discard(threading.current_thread())
             for s in (conn, c):
                 try:
                     if s is not None:
@@ -374,6 +384,5 @@ commonName = supplied
         return False
 
     def _reset(self, c):
-        import struct
         c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
         c.close()

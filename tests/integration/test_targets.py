@@ -66,3 +66,33 @@ def test_stop_closes_everything(tmp_path):
         data = b''
     assert data == b''  # the hanging connection was closed too
     hung.close()
+
+
+def test_stop_closes_tls_connections_and_joins_their_threads(tmp_path):
+    import ssl
+    from targets import Targets
+    t = Targets(tmp_path).start()
+    port = int(t.tls_valid.rsplit(':', 1)[1])
+    ctx = ssl.create_default_context(cafile=t.tls_ca_file)
+    clients = []
+    for _ in range(5):
+        c = ctx.wrap_socket(socket.create_connection(('127.0.0.1', port), timeout=5),
+                            server_hostname='127.0.0.1')
+        c.sendall(b'GET /hang HTTP/1.1\r\nHost: x\r\n\r\n')
+        clients.append(c)
+    for _ in range(100):  # bounded: the server registers each connection as it accepts it
+        if len(t._conn_threads) == 5:
+            break
+        time.sleep(0.02)
+    threads = list(t._conn_threads)
+    assert len(threads) == 5
+    t.stop()
+    assert [th for th in threads if th.is_alive()] == []
+    for c in clients:
+        c.settimeout(2)
+        try:
+            data = c.recv(10)
+        except (ConnectionResetError, ssl.SSLError):
+            data = b''
+        assert data == b''
+        c.close()
