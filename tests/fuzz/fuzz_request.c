@@ -61,6 +61,12 @@ static const char *query(void *cls, const char *name)
 	return NULL;
 }
 
+/* At exit: the store's temporary directory goes with it. */
+static void close_stack(void)
+{
+	(void)webstack_close(&t);
+}
+
 static int setup(void)
 {
 	static const char yaml[] =
@@ -69,6 +75,7 @@ static int setup(void)
 	        "  - {name: Two, type: http, url: \"http://127.0.0.1:9/x?token=s\"}\n";
 	if (webstack_open(&t, yaml, 1000) < 0)
 		return -1;
+	atexit(close_stack);
 	ready = true;
 	return 0;
 }
