@@ -9,11 +9,14 @@ PACKAGES="
 gcc make cmake pkg-config
 libuv1-dev libcurl4-openssl-dev libmicrohttpd-dev libsqlite3-dev libyaml-dev
 libjansson-dev libssl-dev libcmocka-dev
+libc-ares-dev libhiredis-dev libpq-dev
 clang clang-format libclang-rt-14-dev
 python3 python3-pytest python3-requests python3-jsonschema python3-aiosmtpd
 prometheus prometheus-blackbox-exporter prometheus-node-exporter prometheus-alertmanager
 openssl curl
 nginx-light wrk slowhttptest
+redis-server postgresql postgresql-common monitoring-plugins-basic libmonitoring-plugin-perl
+python3-dnslib nftables iproute2
 "
 
 missing=""

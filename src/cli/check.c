@@ -129,8 +129,11 @@ static void print_ms(const char *name, int64_t ns)
 
 static void print_text(const struct monitor_conf *mon, const struct probe_result *r, int verbose)
 {
-	printf("%s - %s | time=%.6fs;;;0\n", nagios_words[status_nagios(r->status)], r->message,
-	       (double)r->latency_ns / 1e9);
+	int i;
+
+	printf("%s - %s | time=%.6fs;;;0%s%s\n", nagios_words[status_nagios(r->status)],
+	       r->message, (double)r->latency_ns / 1e9, r->perfdata ? " " : "",
+	       r->perfdata ? r->perfdata : "");
 	if (!verbose)
 		return;
 	printf("  monitor     %s (%s)\n  reason      %s\n  latency     %.3f ms\n", mon->name,
@@ -148,6 +151,8 @@ static void print_text(const struct monitor_conf *mon, const struct probe_result
 	printf("\n");
 	if (r->cert_expiry)
 		printf("  cert expiry %lld (Unix time)\n", (long long)r->cert_expiry);
+	for (i = 0; i < r->nvalues; i++)
+		printf("  %-11s %.10g\n", r->values[i].name, r->values[i].v);
 	probe_each_condition(mon, r, print_condition, NULL);
 }
 
@@ -167,6 +172,16 @@ static void print_json(const struct monitor_conf *mon, const struct probe_result
 		json_object_set_new(o, "ip", json_string(r->ip));
 	if (r->cert_expiry)
 		json_object_set_new(o, "certificate_expiry", json_integer(r->cert_expiry));
+	if (r->nvalues > 0) {
+		json_t *v = json_object();
+		int i;
+
+		for (i = 0; i < r->nvalues; i++)
+			json_object_set_new(v, r->values[i].name, json_real(r->values[i].v));
+		json_object_set_new(o, "values", v);
+	}
+	if (r->perfdata != NULL)
+		json_object_set_new(o, "perfdata", json_string(r->perfdata));
 	text = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 	puts(text);
 	free(text);

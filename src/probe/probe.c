@@ -35,6 +35,23 @@ static const char *const outcome_names[PROBE_OUTCOME_COUNT] = {
 	[PROBE_INTERNAL_ERROR] = "internal_error",
 	[PROBE_CANCELLED] = "cancelled",
 	[PROBE_TARGET_FORBIDDEN] = "target_forbidden",
+	[PROBE_DNS_NXDOMAIN] = "dns_nxdomain",
+	[PROBE_DNS_ERROR] = "dns_error",
+	[PROBE_PACKET_LOSS] = "packet_loss",
+	[PROBE_NOT_PERMITTED] = "not_permitted",
+	[PROBE_TLS_UNTRUSTED] = "tls_untrusted",
+	[PROBE_TLS_HOSTNAME] = "tls_hostname",
+	[PROBE_PLUGIN_CRITICAL] = "plugin_critical",
+	[PROBE_PLUGIN_UNKNOWN] = "plugin_unknown",
+	[PROBE_EXEC_FAILED] = "exec_failed",
+	[PROBE_AUTH_FAILED] = "auth_failed",
+	[PROBE_QUERY_FAILED] = "query_failed",
+	[PROBE_PROCESS_COUNT] = "process_count",
+	[PROBE_FILE_MISSING] = "file_missing",
+	[PROBE_FILE_STALE] = "file_stale",
+	[PROBE_FILE_TOO_SMALL] = "file_too_small",
+	[PROBE_HEARTBEAT_MISSED] = "heartbeat_missed",
+	[PROBE_JOB_FAILED] = "job_failed",
 };
 
 const char *status_str(enum status s)
@@ -87,6 +104,9 @@ enum status probe_outcome_status(enum probe_outcome o)
 		return STATUS_DEGRADED;
 	case PROBE_INTERNAL_ERROR:
 	case PROBE_CANCELLED:
+	case PROBE_NOT_PERMITTED:
+	case PROBE_PLUGIN_UNKNOWN:
+	case PROBE_EXEC_FAILED:
 		return STATUS_UNKNOWN;
 	default:
 		return STATUS_DOWN;
@@ -107,6 +127,36 @@ void probe_result_free(struct probe_result *r)
 {
 	buf_free(&r->body);
 	buf_free(&r->headers);
+	free(r->perfdata);
+	r->perfdata = NULL;
+	r->nvalues = 0;
+}
+
+void probe_result_value(struct probe_result *r, const char *name, double v)
+{
+	int i;
+
+	for (i = 0; i < r->nvalues; i++) {
+		if (strcmp(r->values[i].name, name) == 0) {
+			r->values[i].v = v;
+			return;
+		}
+	}
+	if (r->nvalues < PROBE_VALUES_MAX)
+		r->values[r->nvalues++] = (struct probe_value){ name, v };
+}
+
+int probe_result_get_value(const struct probe_result *r, const char *name, double *out)
+{
+	int i;
+
+	for (i = 0; i < r->nvalues; i++) {
+		if (strcmp(r->values[i].name, name) == 0) {
+			*out = r->values[i].v;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 void probe_result_set(struct probe_result *r, enum probe_outcome o, const char *fmt, ...)

@@ -55,6 +55,23 @@ enum probe_outcome {
 	PROBE_INTERNAL_ERROR,      /* Vigil could not run the check: status unknown */
 	PROBE_CANCELLED,           /* stopped by Vigil (reload, shutdown): status unknown */
 	PROBE_TARGET_FORBIDDEN,    /* an API monitor's address refused by security.targets */
+	PROBE_DNS_NXDOMAIN,        /* dns: the name does not exist */
+	PROBE_DNS_ERROR,           /* dns: SERVFAIL, REFUSED or another error rcode */
+	PROBE_PACKET_LOSS,         /* icmp: every echo request lost */
+	PROBE_NOT_PERMITTED,       /* Vigil lacks the privilege (icmp sockets): status unknown */
+	PROBE_TLS_UNTRUSTED,       /* the peer's chain does not verify */
+	PROBE_TLS_HOSTNAME,        /* the certificate does not name the host */
+	PROBE_PLUGIN_CRITICAL,     /* command: exit 2 */
+	PROBE_PLUGIN_UNKNOWN,      /* command: exit 3, another code or a signal: status unknown */
+	PROBE_EXEC_FAILED,         /* command: could not be run: status unknown */
+	PROBE_AUTH_FAILED,         /* postgres, redis: credentials refused */
+	PROBE_QUERY_FAILED,        /* postgres, redis: the query or command failed */
+	PROBE_PROCESS_COUNT,       /* process: matches outside min..max */
+	PROBE_FILE_MISSING,        /* file: does not exist */
+	PROBE_FILE_STALE,          /* file: older than max_age */
+	PROBE_FILE_TOO_SMALL,      /* file: smaller than min_size */
+	PROBE_HEARTBEAT_MISSED,    /* push: no success within period + grace */
+	PROBE_JOB_FAILED,          /* push: the job reported failure */
 	PROBE_OUTCOME_COUNT        /* new outcomes go last: their numbers are stored */
 };
 
@@ -67,6 +84,7 @@ enum status probe_outcome_status(enum probe_outcome o);
 #define PROBE_MESSAGE_MAX  256
 #define PROBE_BODY_KEEP    (64 * 1024) /* bytes of a response kept for conditions */
 #define PROBE_HEADERS_KEEP (16 * 1024) /* bytes of response headers kept */
+#define PROBE_VALUES_MAX   16
 
 struct probe_result {
 	enum probe_outcome outcome;
@@ -84,6 +102,16 @@ struct probe_result {
 	int64_t body_size;   /* bytes received in total */
 	struct buf body;     /* the first PROBE_BODY_KEEP bytes */
 	struct buf headers;  /* header block of the final response */
+	/*
+	 * Type-specific figures (packet loss, rtt, counts, ages, versions),
+	 * named by static strings: shown by `vigil check` and the API.
+	 */
+	int nvalues;
+	struct probe_value {
+		const char *name; /* static, snake_case */
+		double v;
+	} values[PROBE_VALUES_MAX];
+	char *perfdata; /* command: the plugin's performance data text (owned), or NULL */
 };
 
 void probe_result_init(struct probe_result *r);
@@ -91,6 +119,10 @@ void probe_result_free(struct probe_result *r);
 /* Sets outcome and a printf-style message. */
 void probe_result_set(struct probe_result *r, enum probe_outcome o, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+/* Sets the figure NAME (a static string) to V, replacing an earlier value. */
+void probe_result_value(struct probe_result *r, const char *name, double v);
+/* Reads the figure NAME; returns 0, or -1 when the result has none. */
+int probe_result_get_value(const struct probe_result *r, const char *name, double *out);
 
 struct monitor_conf;
 struct secret_set;
@@ -158,7 +190,8 @@ struct probe_run {
 
 /* Every type, for the config and the docs. NULL-terminated. */
 extern const struct probe_type *const probe_types[];
-extern const struct probe_type probe_tcp;
+extern const struct probe_type probe_tcp, probe_dns, probe_icmp, probe_tls, probe_command,
+        probe_postgres, probe_redis, probe_process, probe_file, probe_push;
 const struct probe_type *probe_type_find(const char *name);
 
 /*

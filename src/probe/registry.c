@@ -5,9 +5,8 @@
 #include "probe/probe.h"
 
 const struct probe_type *const probe_types[] = {
-	&probe_http,
-	&probe_tcp,
-	NULL,
+	&probe_http,     &probe_tcp,   &probe_dns,     &probe_icmp, &probe_tls,  &probe_command,
+	&probe_postgres, &probe_redis, &probe_process, &probe_file, &probe_push, NULL,
 };
 
 const struct probe_type *probe_type_find(const char *name)
