@@ -18,8 +18,8 @@ static const struct cli_verb help_verb = {
 };
 
 static const struct cli_verb *const verbs[] = {
-	&cli_serve_verb,   &cli_config_verb, &cli_check_verb, &cli_wait_verb,
-	&cli_metrics_verb, &cli_notify_verb, &help_verb,      NULL,
+	&cli_serve_verb,  &cli_config_verb, &cli_check_verb, &cli_wait_verb, &cli_metrics_verb,
+	&cli_notify_verb, &cli_exec_verb,   &help_verb,      NULL,
 };
 
 static int run_help(int argc, char **argv)

@@ -131,9 +131,8 @@ static void print_text(const struct monitor_conf *mon, const struct probe_result
 {
 	int i;
 
-	printf("%s - %s | time=%.6fs;;;0%s%s\n", nagios_words[status_nagios(r->status)],
-	       r->message, (double)r->latency_ns / 1e9, r->perfdata ? " " : "",
-	       r->perfdata ? r->perfdata : "");
+	printf("%s - %s | time=%.6fs;;;0%s%s\n", nagios_words[status_nagios(r->status)], r->message,
+	       (double)r->latency_ns / 1e9, r->perfdata ? " " : "", r->perfdata ? r->perfdata : "");
 	if (!verbose)
 		return;
 	printf("  monitor     %s (%s)\n  reason      %s\n  latency     %.3f ms\n", mon->name,

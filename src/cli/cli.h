@@ -24,6 +24,7 @@ extern const struct cli_verb cli_check_verb;
 extern const struct cli_verb cli_wait_verb;
 extern const struct cli_verb cli_metrics_verb;
 extern const struct cli_verb cli_notify_verb;
+extern const struct cli_verb cli_exec_verb;
 
 /* Prints the usage of every verb in VERBS (NULL-terminated), to stderr when TO_STDERR. */
 void cli_usage(const struct cli_verb *const *verbs, int to_stderr);

@@ -66,7 +66,7 @@ static void run_done(struct probe_run *run)
 void oneshot_run(const struct monitor_conf *mon, struct probe_result *result)
 {
 	uv_loop_t loop;
-	struct probe_env env = { &loop, NULL, "Vigil/" VIGIL_VERSION };
+	struct probe_env env = { .loop = &loop, .user_agent = "Vigil/" VIGIL_VERSION };
 	struct probe_run run;
 
 	uv_loop_init(&loop);

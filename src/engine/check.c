@@ -74,6 +74,8 @@ static void store_result(struct monitor *m, const struct probe_result *r)
 		op->text = xstrdup(r->message);
 		m->stored_msg = h;
 	}
+	if (r->perfdata != NULL)
+		op->blob = xstrdup(r->perfdata);
 	submit(m->engine, op);
 }
 
@@ -130,6 +132,15 @@ static void keep_last(struct monitor *m, const struct probe_result *r)
 	l->t_processing = r->t_processing;
 	l->t_transfer = r->t_transfer;
 	l->attempts = r->attempts;
+	l->nvalues = r->nvalues;
+	memcpy(l->values, r->values, sizeof(l->values));
+	if (r->perfdata == NULL) {
+		rcstr_unref(m->perfdata);
+		m->perfdata = NULL;
+	} else if (m->perfdata == NULL || strcmp(m->perfdata->s, r->perfdata) != 0) {
+		rcstr_unref(m->perfdata);
+		m->perfdata = rcstr_new(r->perfdata);
+	}
 	if (m->message == NULL || strcmp(m->message->s, r->message) != 0) {
 		rcstr_unref(m->message);
 		m->message = rcstr_new(r->message);

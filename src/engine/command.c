@@ -37,6 +37,9 @@ void engine_cmd_clear(struct engine_cmd *cmd)
 	cmd->result = NULL;
 	json_decref(cmd->args);
 	cmd->args = NULL;
+	free(cmd->data);
+	cmd->data = NULL;
+	cmd->data_len = 0;
 	conf_unref(cmd->config);
 	cmd->config = NULL;
 	conf_diag_free(&cmd->diag);
@@ -106,6 +109,9 @@ static void run_cmd(struct engine *e, struct engine_cmd *c)
 		break;
 	case ENGINE_CMD_INCIDENT_UPDATE:
 		engine_incident_update(e, c);
+		break;
+	case ENGINE_CMD_PUSH:
+		engine_push_cmd(e, c);
 		break;
 	case ENGINE_CMD_ALERT_ACK:
 		if (e->alerting == NULL ||

@@ -30,6 +30,7 @@ enum engine_cmd_kind {
 	ENGINE_CMD_MAINT_DELETE,    /* id */
 	ENGINE_CMD_INCIDENT_CREATE, /* args: {title, impact, status, message, monitors} */
 	ENGINE_CMD_INCIDENT_UPDATE, /* id, args: {status, message, impact} */
+	ENGINE_CMD_PUSH,            /* id: a push token, args: {kind, exit_code}, data: the body */
 };
 
 struct engine_cmd {
@@ -38,6 +39,8 @@ struct engine_cmd {
 	struct vigil_config *config; /* CREATE/REPLACE: taken over by the engine */
 	char who[64];                /* the token's name, for events and logs */
 	json_t *args;                /* what some commands carry (taken over) */
+	char *data;                  /* raw bytes some commands carry (taken over), or NULL */
+	size_t data_len;
 
 	/* the outcome, filled before done is called */
 	int status;            /* HTTP status: 200, 201, 404, 409, 503... */

@@ -91,6 +91,7 @@ static void publish_monitors(struct engine *e, struct snapshot *s)
 		ms->successes = m->st.successes;
 		ms->last = m->last;
 		ms->message = rcstr_ref(m->message);
+		ms->perfdata = m->perfdata ? rcstr_ref(m->perfdata) : NULL;
 		ms->checks = m->checks;
 		ms->running = m->check != NULL;
 		ms->next_ms = now_ms + (m->due_ns - now_ns) / NS_PER_MS;

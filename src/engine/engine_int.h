@@ -200,6 +200,11 @@ size_t engine_api_redecode(struct engine *e, struct vigil_config ***olds);
 
 /* control.c: run now, pause, resume */
 void engine_monitor_run(struct engine *e, struct engine_cmd *c);
+/* push.c: the heartbeats of push monitors */
+void engine_push_cmd(struct engine *e, struct engine_cmd *c); /* a ping: id is the token */
+const struct push_state *engine_push_state(void *arg, const struct monitor_conf *mon);
+void engine_push_boot(struct monitor *m, const struct store_boot_monitor *b);
+void engine_push_free(struct monitor *m);
 void engine_monitor_pause(struct engine *e, struct engine_cmd *c, bool pause);
 /* Answers the RUN commands waiting on M with its last result (or cancelled). */
 void engine_monitor_answer_waiters(struct monitor *m, bool cancelled);

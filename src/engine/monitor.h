@@ -30,6 +30,8 @@ struct monitor_last {
 	int64_t cert_expiry;
 	int64_t t_resolve, t_connect, t_tls, t_processing, t_transfer;
 	int attempts;
+	int nvalues; /* the type's figures (names are static strings) */
+	struct probe_value values[PROBE_VALUES_MAX];
 };
 
 /* One run in flight, holding the config it was started with. */
@@ -59,8 +61,10 @@ struct monitor {
 	int flap_pos, flap_n;
 	bool flapping;
 	struct monitor_last last;
-	struct rcstr *message; /* the last message, shared with snapshots */
-	uint64_t stored_msg;   /* hash of the message last written to the store */
+	struct rcstr *message;   /* the last message, shared with snapshots */
+	struct rcstr *perfdata;  /* the last performance data, or NULL */
+	struct push_state *push; /* a push monitor's heartbeats, else NULL */
+	uint64_t stored_msg;     /* hash of the message last written to the store */
 	struct history hist;
 	double uptime[HISTORY_WINDOWS]; /* from hist, refreshed on results and by the sweep */
 	struct check *check;            /* the run in flight, or NULL */

@@ -92,6 +92,8 @@ static void monitor_closed(uv_handle_t *h)
 	struct engine *e = m->engine;
 
 	rcstr_unref(m->message);
+	rcstr_unref(m->perfdata);
+	engine_push_free(m);
 	free(m);
 	e->monitors_open--;
 	engine_maybe_free(e);
@@ -125,6 +127,8 @@ static void apply_boot(struct monitor *m, const struct store_boot_monitor *b)
 		m->message = rcstr_new(b->last_message ? b->last_message : "");
 		m->stored_msg = strmap_hash(rcstr_str(m->message));
 	}
+	if (b->has_push)
+		engine_push_boot(m, b);
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -185,6 +189,8 @@ int engine_monitors_start(struct engine *e, const struct store_boot *boot)
 
 	e->env.loop = e->loop;
 	e->env.user_agent = "Vigil/" VIGIL_VERSION;
+	e->env.push_state = engine_push_state;
+	e->env.push_arg = e;
 	e->env.curl = curl_uv_new(e->loop);
 	if (e->env.curl == NULL)
 		return -1;

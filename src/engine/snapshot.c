@@ -38,6 +38,7 @@ void snapshot_unref(struct snapshot *s)
 		free(s->bodies[i].data);
 	for (i = 0; i < (int)s->nmonitors; i++) {
 		rcstr_unref(s->monitors[i].message);
+		rcstr_unref(s->monitors[i].perfdata);
 		conf_unref(s->monitors[i].api);
 	}
 	host_view_unref(s->host);

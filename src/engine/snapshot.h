@@ -37,6 +37,7 @@ struct monitor_snap {
 	int failures, successes;
 	struct monitor_last last;
 	struct rcstr *message;          /* a reference */
+	struct rcstr *perfdata;         /* a reference, or NULL */
 	double uptime[HISTORY_WINDOWS]; /* ratios, -1 unknown */
 	int64_t checks;
 	int64_t next_ms; /* wall time of the next scheduled run, 0 unknown */

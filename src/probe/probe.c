@@ -8,6 +8,7 @@
 
 #include "conf/monitors.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 #define WATCHDOG_GRACE_MS 500
 
@@ -52,6 +53,7 @@ static const char *const outcome_names[PROBE_OUTCOME_COUNT] = {
 	[PROBE_FILE_TOO_SMALL] = "file_too_small",
 	[PROBE_HEARTBEAT_MISSED] = "heartbeat_missed",
 	[PROBE_JOB_FAILED] = "job_failed",
+	[PROBE_AWAITING_PING] = "awaiting_ping",
 };
 
 const char *status_str(enum status s)
@@ -107,6 +109,7 @@ enum status probe_outcome_status(enum probe_outcome o)
 	case PROBE_NOT_PERMITTED:
 	case PROBE_PLUGIN_UNKNOWN:
 	case PROBE_EXEC_FAILED:
+	case PROBE_AWAITING_PING:
 		return STATUS_UNKNOWN;
 	default:
 		return STATUS_DOWN;
@@ -271,6 +274,10 @@ void probe_run_finish(struct probe_run *run)
 			probe_apply_conditions(mon, mon->probe, &run->result);
 	}
 	run->result.status = probe_outcome_status(run->result.outcome);
+	/* what targets said is shown in JSON, logs and notifications */
+	utf8_scrub(run->result.message);
+	if (run->result.perfdata != NULL)
+		utf8_scrub(run->result.perfdata);
 	run->closing = true;
 	uv_close((uv_handle_t *)&run->watchdog, watchdog_closed);
 }

@@ -72,6 +72,7 @@ enum probe_outcome {
 	PROBE_FILE_TOO_SMALL,      /* file: smaller than min_size */
 	PROBE_HEARTBEAT_MISSED,    /* push: no success within period + grace */
 	PROBE_JOB_FAILED,          /* push: the job reported failure */
+	PROBE_AWAITING_PING,       /* push: no ping yet and not late yet: status unknown */
 	PROBE_OUTCOME_COUNT        /* new outcomes go last: their numbers are stored */
 };
 
@@ -128,12 +129,16 @@ struct monitor_conf;
 struct secret_set;
 struct probe_run;
 struct curl_uv;
+struct push_state;
 
 /* What probes share at run time (one per engine, or per `vigil check`). */
 struct probe_env {
 	uv_loop_t *loop;
 	struct curl_uv *curl; /* the curl multi handle driven by the loop */
 	const char *user_agent;
+	/* The daemon's push heartbeats: the state of push monitor MON, or NULL (none kept). */
+	const struct push_state *(*push_state)(void *arg, const struct monitor_conf *mon);
+	void *push_arg;
 };
 
 struct probe_type {

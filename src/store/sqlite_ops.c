@@ -16,8 +16,8 @@ static const char *const op_sql[STORE_OP_KINDS] = {
 	                     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO UPDATE SET"
 	                     " name = excluded.name, type = excluded.type",
 	[STORE_OP_RESULT] =
-	        "INSERT OR REPLACE INTO results(monitor, t, status, latency, reason, message)"
-	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	        "INSERT OR REPLACE INTO results(monitor, t, status, latency, reason, message,"
+	        " perfdata) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STORE_OP_EVENT] = "INSERT INTO events(monitor, t, old, new, reason, message)"
 	                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[STORE_OP_STATE] = "INSERT OR REPLACE INTO monitor_state(monitor, status, since, failures,"
@@ -71,6 +71,9 @@ static const char *const op_sql[STORE_OP_KINDS] = {
 	[STORE_OP_INCIDENT_UPDATE] =
 	        "INSERT INTO incident_updates(incident, t, status, message, by)"
 	        " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STORE_OP_PUSH] = "INSERT OR REPLACE INTO push_state(monitor, last_success, last_start,"
+	                  " last_fail, exit_code, duration, message)"
+	                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STORE_OP_REQUESTS] = "INSERT INTO requests(t, method, route, path, status, duration_us,"
 	                      " client, bytes_in, bytes_out, count)"
 	                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -202,6 +205,7 @@ static void bind_op(sqlite3_stmt *st, const struct store_op *op)
 		sqlite3_bind_int64(st, 4, u->result.latency_us);
 		sqlite3_bind_int(st, 5, u->result.reason);
 		bind_text(st, 6, op->text);
+		bind_text(st, 7, op->blob);
 		break;
 	case STORE_OP_EVENT:
 		sqlite3_bind_int64(st, 1, u->event.monitor);
@@ -315,6 +319,15 @@ static void bind_op(sqlite3_stmt *st, const struct store_op *op)
 		sqlite3_bind_text(st, 3, u->incident.status, -1, SQLITE_STATIC);
 		bind_text(st, 4, op->text ? op->text : "");
 		sqlite3_bind_text(st, 5, u->incident.by, -1, SQLITE_STATIC);
+		break;
+	case STORE_OP_PUSH:
+		sqlite3_bind_int64(st, 1, u->push.monitor);
+		sqlite3_bind_int64(st, 2, u->push.success);
+		sqlite3_bind_int64(st, 3, u->push.start);
+		sqlite3_bind_int64(st, 4, u->push.fail);
+		sqlite3_bind_int(st, 5, u->push.exit_code);
+		sqlite3_bind_int64(st, 6, u->push.duration);
+		bind_text(st, 7, op->text ? op->text : "");
 		break;
 	case STORE_OP_IP_UNBLOCK:
 		sqlite3_bind_text(st, 1, u->block.ip, -1, SQLITE_STATIC);

@@ -10,7 +10,8 @@
 struct row {
 	int64_t t, latency;
 	int status, reason;
-	char *message; /* NULL: same as the next older row */
+	char *message;  /* NULL: same as the next older row */
+	char *perfdata; /* NULL: none */
 };
 
 /* The last message stored for KEY before T (messages are only stored on change). */
@@ -37,8 +38,10 @@ static void free_rows(struct row *rows, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(rows[i].message);
+		free(rows[i].perfdata);
+	}
 	free(rows);
 }
 
@@ -53,10 +56,11 @@ int sq_results(void *conn, int64_t key, int64_t since, int64_t until, int limit,
 
 	if (limit <= 0 || limit > RESULTS_MAX)
 		limit = RESULTS_MAX;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT t, status, latency, reason, message FROM results WHERE"
-	                       " monitor = ?1 AND t >= ?2 AND t < ?3 ORDER BY t DESC LIMIT ?4",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	            db,
+	            "SELECT t, status, latency, reason, message, perfdata FROM results WHERE"
+	            " monitor = ?1 AND t >= ?2 AND t < ?3 ORDER BY t DESC LIMIT ?4",
+	            -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, key);
 	sqlite3_bind_int64(st, 2, since);
@@ -65,10 +69,13 @@ int sq_results(void *conn, int64_t key, int64_t since, int64_t until, int limit,
 	rows = xcalloc((size_t)limit, sizeof(*rows));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *m = sqlite3_column_text(st, 4);
+		const unsigned char *pd = sqlite3_column_text(st, 5);
 
-		rows[n] = (struct row){ sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2),
-			                sqlite3_column_int(st, 1), sqlite3_column_int(st, 3),
-			                m ? xstrdup((const char *)m) : NULL };
+		rows[n] = (struct row){
+			sqlite3_column_int64(st, 0),         sqlite3_column_int64(st, 2),
+			sqlite3_column_int(st, 1),           sqlite3_column_int(st, 3),
+			m ? xstrdup((const char *)m) : NULL, pd ? xstrdup((const char *)pd) : NULL
+		};
 		n++;
 	}
 	sqlite3_finalize(st);
@@ -82,8 +89,8 @@ int sq_results(void *conn, int64_t key, int64_t since, int64_t until, int limit,
 	}
 	free(older);
 	for (i = 0; i < n; i++) {
-		struct store_result_row r = { rows[i].t, rows[i].latency, rows[i].status,
-			                      rows[i].reason, rows[i].message };
+		struct store_result_row r = { rows[i].t,      rows[i].latency, rows[i].status,
+			                      rows[i].reason, rows[i].message, rows[i].perfdata };
 
 		if (cb(arg, &r) != 0) {
 			i++;
@@ -221,6 +228,35 @@ static int boot_last(sqlite3 *db, struct store_boot *out)
 	return 0;
 }
 
+static int boot_push(sqlite3 *db, struct store_boot *out)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT last_success, last_start, last_fail, exit_code, duration,"
+	                       " message FROM push_state WHERE monitor = ?1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	for (i = 0; i < out->nmonitors; i++) {
+		struct store_boot_monitor *m = &out->monitors[i];
+
+		sqlite3_bind_int64(st, 1, m->key);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			m->has_push = true;
+			m->push_success = sqlite3_column_int64(st, 0);
+			m->push_start = sqlite3_column_int64(st, 1);
+			m->push_fail = sqlite3_column_int64(st, 2);
+			m->push_exit_code = sqlite3_column_int(st, 3);
+			m->push_duration = sqlite3_column_int64(st, 4);
+			m->push_message = xstrdup((const char *)sqlite3_column_text(st, 5));
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 static int boot_rollups(sqlite3 *db, int64_t hour_since, int64_t day_since, struct store_boot *out)
 {
 	sqlite3_stmt *st;
@@ -299,7 +335,7 @@ static int boot_api_monitors(sqlite3 *db, struct store_boot *out)
 int sq_boot(void *conn, int64_t hour_since, int64_t day_since, struct store_boot *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (boot_monitors(conn, out) < 0 || boot_last(conn, out) < 0 ||
+	if (boot_monitors(conn, out) < 0 || boot_last(conn, out) < 0 || boot_push(conn, out) < 0 ||
 	    boot_rollups(conn, hour_since, day_since, out) < 0 || boot_series(conn, out) < 0 ||
 	    boot_api_monitors(conn, out) < 0 || sq_boot_alerts(conn, out) < 0)
 		return -1;

@@ -291,6 +291,7 @@ void store_boot_free(struct store_boot *b)
 	for (i = 0; i < b->nmonitors; i++) {
 		free(b->monitors[i].slug);
 		free(b->monitors[i].last_message);
+		free(b->monitors[i].push_message);
 	}
 	for (i = 0; i < b->nseries; i++)
 		free(b->series[i].name);

@@ -54,7 +54,8 @@ enum store_op_kind {
 	STORE_OP_RUN_STOP,        /* the run stopped cleanly at run.t */
 	STORE_OP_SELFTEST,        /* test load: selftest.seq (only with VIGIL_TEST_STORE_LOAD) */
 	STORE_OP_MONITOR,         /* register a monitor key: monitor.*, text = name */
-	STORE_OP_RESULT,          /* one check: result.*, text = message or NULL when unchanged */
+	STORE_OP_RESULT,          /* one check: result.*, text = message or NULL when unchanged,
+	                             blob = its perfdata (NUL-terminated) or NULL */
 	STORE_OP_EVENT,           /* a state change: event.*, text = message */
 	STORE_OP_STATE,           /* the state machine of a monitor: state.* */
 	STORE_OP_ROLLUP,          /* add a closed bucket into rollups: rollup.* */
@@ -72,6 +73,7 @@ enum store_op_kind {
 	STORE_OP_MAINT_DEL,       /* maint.id */
 	STORE_OP_INCIDENT,        /* incident.* upserted, text = monitors (JSON array) */
 	STORE_OP_INCIDENT_UPDATE, /* incident.id, .status, .by, .t (started), text = message */
+	STORE_OP_PUSH,            /* push.* upserted, text = message */
 	STORE_OP_KINDS
 };
 
@@ -176,6 +178,10 @@ struct store_op {
 			int64_t id, monitor, started, resolved; /* resolved 0: open */
 			char title[200], impact[16], status[16], by[64];
 		} incident;
+		struct {
+			int64_t monitor, success, start, fail, duration;
+			int exit_code;
+		} push;
 	} u;
 };
 
@@ -261,7 +267,8 @@ void store_set_retention(struct store *store, const struct store_retention *ret)
 struct store_result_row {
 	int64_t t, latency_us;
 	int status, reason;
-	const char *message; /* valid during the callback; never NULL */
+	const char *message;  /* valid during the callback; never NULL */
+	const char *perfdata; /* valid during the callback; NULL: none */
 };
 
 struct store_event_row {
@@ -302,6 +309,10 @@ struct store_boot_monitor {
 	int64_t last_t, last_latency_us;
 	int last_status, last_reason;
 	char *last_message;
+	bool has_push; /* a push monitor's last pings */
+	int64_t push_success, push_start, push_fail, push_duration;
+	int push_exit_code;
+	char *push_message;
 };
 
 struct store_boot_rollup {

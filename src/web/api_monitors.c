@@ -48,6 +48,16 @@ static json_t *last_json(const struct monitor_snap *m)
 		json_object_set_new(o, "http_status", json_integer(l->http_status));
 	if (l->cert_expiry > 0)
 		json_object_set_new(o, "certificate_expires", api_time(l->cert_expiry * 1000));
+	if (l->nvalues > 0) {
+		json_t *v = json_object();
+		int i;
+
+		for (i = 0; i < l->nvalues; i++)
+			json_object_set_new(v, l->values[i].name, json_real(l->values[i].v));
+		json_object_set_new(o, "values", v);
+	}
+	if (m->perfdata != NULL)
+		json_object_set_new(o, "perfdata", json_string(rcstr_str(m->perfdata)));
 	return o;
 }
 
@@ -187,13 +197,15 @@ static int result_row(void *arg, const struct store_result_row *r)
 {
 	struct results_ctx *c = arg;
 
+	json_t *row = json_pack(
+	        "{s:o,s:s,s:o,s:s,s:s}", "time", api_time(r->t), "status",
+	        status_str((enum status)r->status), "latency_ms", ms_json(r->latency_us * 1000),
+	        "reason", probe_outcome_str((enum probe_outcome)r->reason), "message", r->message);
+
 	c->last_t = r->t;
-	json_array_append_new(c->list,
-	                      json_pack("{s:o,s:s,s:o,s:s,s:s}", "time", api_time(r->t), "status",
-	                                status_str((enum status)r->status), "latency_ms",
-	                                ms_json(r->latency_us * 1000), "reason",
-	                                probe_outcome_str((enum probe_outcome)r->reason), "message",
-	                                r->message));
+	if (r->perfdata != NULL)
+		json_object_set_new(row, "perfdata", json_string(r->perfdata));
+	json_array_append_new(c->list, row);
 	return 0;
 }
 

@@ -13,6 +13,21 @@ const struct route web_routes[] = {
 	  "Detailed health: store, process, system and application figures", NULL, NULL },
 	{ "GET", "/metrics", ROLE_PUBLIC, handle_metrics, "Prometheus metrics (text format 0.0.4)",
 	  NULL, NULL },
+	{ "GET", "/api/v1/push/{token}", ROLE_PUBLIC, handle_push,
+	  "A push monitor's heartbeat: the job succeeded (an optional body up to 10 KiB is its "
+	  "message)",
+	  NULL, NULL },
+	{ "POST", "/api/v1/push/{token}", ROLE_PUBLIC, handle_push,
+	  "A push monitor's heartbeat: the job succeeded (the body, up to 10 KiB, is its message)",
+	  NULL, "text: the job's message or output" },
+	{ "GET", "/api/v1/push/{token}/{what}", ROLE_PUBLIC, handle_push,
+	  "A push monitor's heartbeat: what is start (a run began), fail, or the job's exit code "
+	  "(0 is success)",
+	  NULL, NULL },
+	{ "POST", "/api/v1/push/{token}/{what}", ROLE_PUBLIC, handle_push,
+	  "A push monitor's heartbeat: start, fail or an exit code, with the job's output as the "
+	  "body (up to 10 KiB)",
+	  NULL, "text: the job's message or output" },
 	{ "GET", "/api/v1/monitors", ROLE_VIEWER, handle_monitors_list,
 	  "Every monitor with its status, last result and 24 h uptime (limit, cursor)",
 	  "limit cursor", NULL },

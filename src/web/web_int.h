@@ -171,6 +171,7 @@ void handle_incident_create(struct web_request *req, struct web_reply *rep);
 void handle_incident_update(struct web_request *req, struct web_reply *rep);
 void handle_maintenance_create(struct web_request *req, struct web_reply *rep);
 void handle_maintenance_delete(struct web_request *req, struct web_reply *rep);
+void handle_push(struct web_request *req, struct web_reply *rep);
 struct store_reader;
 /* Security events of the last 24 h, or -1 (api_security.c). */
 int64_t api_security_violations_24h(struct store_reader *r);
