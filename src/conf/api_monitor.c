@@ -241,10 +241,15 @@ struct vigil_config *conf_api_monitor(const char *text, size_t len,
 
 		if (t != NULL)
 			specs[n++] = t->spec;
-		if (type != NULL && strcmp(type, "command") == 0 && !base->allow_api_commands) {
-			conf_diag_add(diag,
-			              "command monitors run programs: they can be made "
-			              "through the API only with security.allow_api_commands");
+		if (type != NULL &&
+		    (strcmp(type, "command") == 0 || strcmp(type, "file") == 0 ||
+		     strcmp(type, "process") == 0) &&
+		    !base->allow_api_commands) {
+			conf_diag_add(
+			        diag,
+			        "command, file and process monitors run programs or look into "
+			        "this machine: they can be made through the API only with "
+			        "security.allow_api_commands");
 			free(diag->paths[diag->n - 1]);
 			diag->paths[diag->n - 1] = xstrdup("$.type");
 		}

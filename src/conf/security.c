@@ -174,7 +174,8 @@ static const struct conf_key security_keys[] = {
 	{ .name = "allow_api_commands",
 	  .type = CONF_BOOL,
 	  .offset = offsetof(struct conf_security, allow_api_commands),
-	  .help = "let command monitors be made through the API (they run programs)" },
+	  .help = "let command, file and process monitors be made through the API (they run "
+	          "programs or look into this machine)" },
 	{ .name = "request_log",
 	  .type = CONF_SECTION,
 	  .offset = offsetof(struct conf_security, request_log),

@@ -73,10 +73,13 @@ def test_schemes_other_than_http_are_refused(daemon, targets):
     for path in ['/redirect-file', '/redirect-gopher']:
         r = create(d, dict(name=path, type='http', url=targets.http + path))
         assert run(d, r.json()['id'])['reason'] == 'redirect_forbidden'
-    r = create(d, dict(name='cmd', type='command', command='id'))
-    assert r.status_code == 400
-    assert any(e['path'] == '$.type' and 'allow_api_commands' in e['message']
-               for e in r.json()['error']['errors'])
+    for body in (dict(name='cmd', type='command', command='id'),
+                 dict(name='f', type='file', path='/etc/shadow'),
+                 dict(name='p', type='process', match='sshd')):
+        r = create(d, body)
+        assert r.status_code == 400, body
+        assert any(e['path'] == '$.type' and 'allow_api_commands' in e['message']
+                   for e in r.json()['error']['errors']), r.text
 
 
 def test_allowed_when_the_policy_allows(daemon, targets):
