@@ -25,6 +25,7 @@ void engine_maybe_free(struct engine *e)
 	engine_maint_free(e);
 	engine_incidents_free(e);
 	conf_unref(e->config);
+	free(e->env.proc_root);
 	free(e->config_path);
 	pthread_mutex_destroy(&e->mail_lock);
 	free(e);

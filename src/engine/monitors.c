@@ -189,6 +189,7 @@ int engine_monitors_start(struct engine *e, const struct store_boot *boot)
 
 	e->env.loop = e->loop;
 	e->env.user_agent = "Vigil/" VIGIL_VERSION;
+	e->env.proc_root = xstrdup(e->config->host.proc_root); /* a restart key */
 	e->env.push_state = engine_push_state;
 	e->env.push_arg = e;
 	e->env.curl = curl_uv_new(e->loop);

@@ -136,6 +136,7 @@ struct probe_env {
 	uv_loop_t *loop;
 	struct curl_uv *curl; /* the curl multi handle driven by the loop */
 	const char *user_agent;
+	char *proc_root; /* where /proc is (host.proc_root), owned by the env's maker; NULL: /proc */
 	/* The daemon's push heartbeats: the state of push monitor MON, or NULL (none kept). */
 	const struct push_state *(*push_state)(void *arg, const struct monitor_conf *mon);
 	void *push_arg;

@@ -119,11 +119,11 @@ static void process_work(uv_work_t *w)
 		if (p->conf->user != NULL && resolve_user(p, p->conf->user) < 0)
 			return;
 		p->t_base = time_mono_ns();
-		n = proc_scan_baseline(NULL, &p->filter, &p->base);
+		n = proc_scan_baseline(p->run->env->proc_root, &p->filter, &p->base);
 	} else {
 		p->filter.fds = true;
 		p->t_totals = time_mono_ns();
-		n = proc_scan_totals(NULL, &p->filter, &p->base, &p->totals);
+		n = proc_scan_totals(p->run->env->proc_root, &p->filter, &p->base, &p->totals);
 	}
 	if (n < 0)
 		snprintf(p->error, sizeof(p->error), "cannot read /proc: %s",
