@@ -1,10 +1,13 @@
 /* The monitors' metrics: blackbox_exporter-compatible probe_* and vigil_monitor_*. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "conf/conf.h"
 #include "engine/snapshot.h"
+#include "probe/perfdata.h"
 #include "util/buf.h"
+#include "util/rcstr.h"
 #include "web/prom.h"
 #include "web/prom_monitors.h"
 
@@ -75,6 +78,75 @@ static void probe_http(const struct snapshot *s, struct buf *out)
 			        (double)s->monitors[i].last.cert_expiry);
 }
 
+static bool last_value(const struct monitor_snap *m, const char *name, double *out)
+{
+	int i;
+
+	for (i = 0; i < m->last.nvalues; i++) {
+		if (strcmp(m->last.values[i].name, name) == 0) {
+			*out = m->last.values[i].v;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void probe_values(const struct snapshot *s, struct buf *out)
+{
+	size_t i;
+	int v;
+	double x;
+
+	prom_family(out, "probe_dns_lookup_time_seconds", "gauge",
+	            "How long the DNS lookup of the last dns check took.");
+	for (i = 0; i < s->nmonitors; i++)
+		if (strcmp(s->monitors[i].conf->type, "dns") == 0 &&
+		    last_value(&s->monitors[i], "lookup_time_ms", &x))
+			sample1(out, "probe_dns_lookup_time_seconds", &s->monitors[i], x / 1000.0);
+	prom_family(out, "vigil_monitor_value", "gauge",
+	            "Figures of the monitor's last check, by name as in the API's values "
+	            "(packet_loss, rtt_avg_ms, count, age_seconds...).");
+	for (i = 0; i < s->nmonitors; i++) {
+		const struct monitor_snap *m = &s->monitors[i];
+
+		for (v = 0; v < m->last.nvalues; v++) {
+			const char *labels[] = { "monitor", m->conf->name, "name",
+				                 m->last.values[v].name };
+
+			prom_sample_v(out, "vigil_monitor_value", NULL, labels, 2,
+			              m->last.values[v].v);
+		}
+	}
+}
+
+/* Performance data of plugins, one series per label (the first of repeated ones). */
+static void perfdata(const struct snapshot *s, struct buf *out)
+{
+	size_t i, k;
+
+	prom_family(out, "vigil_perfdata", "gauge",
+	            "Performance data of the last command (Nagios plugin) check, in base units "
+	            "(seconds, bytes).");
+	for (i = 0; i < s->nmonitors; i++) {
+		const struct monitor_snap *m = &s->monitors[i];
+		const char *text = m->perfdata ? rcstr_str(m->perfdata) : NULL;
+		struct perfdata pd;
+
+		if (text == NULL)
+			continue;
+		perfdata_parse(text, strlen(text), &pd);
+		for (k = 0; k < pd.n; k++) {
+			const struct perfdata_item *it = &pd.items[k];
+			const char *labels[] = { "monitor", m->conf->name, "label",
+				                 it->label, "uom",         perfdata_unit_name(it) };
+
+			if (perfdata_find(&pd, it->label) == it && !isnan(it->value))
+				prom_sample_v(out, "vigil_perfdata", NULL, labels, 3, it->value);
+		}
+		perfdata_free(&pd);
+	}
+}
+
 static void monitor_status(const struct snapshot *s, struct buf *out)
 {
 	static const char *const windows[] = { "24h", "7d", "30d" };
@@ -143,6 +215,8 @@ void prom_monitors_render(const struct snapshot *s, struct buf *out)
 {
 	probe_basic(s, out);
 	probe_http(s, out);
+	probe_values(s, out);
+	perfdata(s, out);
 	monitor_status(s, out);
 	scheduler(s, out);
 }
