@@ -27,7 +27,12 @@ void secret_set_add(struct secret_set *set, const char *s)
 {
 	size_t len = strlen(s), i, pos;
 
-	if (len == 0)
+	/*
+	 * One or two bytes would be masked inside every word ("e<secret>pect"
+	 * for a password "x"): such secrets are still shown as <secret> where
+	 * they are a value, but not searched for in free text.
+	 */
+	if (len < SECRET_MIN_SCAN)
 		return;
 	for (i = 0; i < set->n; i++)
 		if (set->lens[i] == len && memcmp(set->items[i], s, len) == 0)

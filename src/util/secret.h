@@ -14,9 +14,11 @@ struct secret_set;
 
 /* Creates an empty set with one reference. */
 struct secret_set *secret_set_new(void);
+#define SECRET_MIN_SCAN 3 /* shorter secrets are not searched for in text */
+
 /*
  * Adds a copy of S (only while the set is being built, before it is shared).
- * Empty strings are ignored; duplicates are kept once.
+ * Strings shorter than SECRET_MIN_SCAN are ignored; duplicates are kept once.
  */
 void secret_set_add(struct secret_set *set, const char *s);
 /* Adds every secret of FROM to INTO (while INTO is being built). */

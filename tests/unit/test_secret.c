@@ -18,6 +18,8 @@ static void test_scrub(void **state)
 	secret_set_add(s, "hunter2hunter2");
 	secret_set_add(s, "hunter2hunter2"); /* kept once */
 	secret_set_add(s, "");               /* ignored */
+	secret_set_add(s, "x");              /* too short to search for in text */
+	secret_set_add(s, "ab");
 	assert_int_equal(secret_set_count(s), 1);
 	out = secret_scrub(s, in, strlen(in), &len);
 	assert_non_null(out);
