@@ -147,7 +147,8 @@ static const char *find_operator(const char *s, enum cmp *op, size_t *oplen)
 
 static bool is_keyed(const char *name)
 {
-	return strcmp(name, "HEADER") == 0 || strcmp(name, "INFO") == 0;
+	return strcmp(name, "HEADER") == 0 || strcmp(name, "INFO") == 0 ||
+	       strcmp(name, "PERFDATA") == 0;
 }
 
 /* Parses ".a.b[0].c" after [BODY]. */
@@ -218,6 +219,8 @@ static int parse_placeholder(struct parse *p, struct operand *o, const char *s, 
 	o->name = xstrdup(name);
 	s = close + 1;
 	if (is_keyed(name)) {
+		if (s >= e && strcmp(name, "PERFDATA") == 0)
+			return 0; /* [PERFDATA] alone: the whole text */
 		if (s >= e || *s != '.' || s + 1 >= e)
 			return fail(p, s, "[%s] needs a key, e.g. [%s].Content-Type", name, name);
 		o->key = xstrndup(s + 1, (size_t)(e - s - 1));

@@ -36,7 +36,7 @@ struct cond_source {
 };
 
 /* Placeholders whose text after ']' is a key for GET rather than a JSON path. */
-#define COND_KEYED "HEADER INFO"
+#define COND_KEYED "HEADER INFO PERFDATA"
 
 /*
  * Parses TEXT. PLACEHOLDERS lists the names the monitor's type offers
