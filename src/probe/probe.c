@@ -116,6 +116,29 @@ enum status probe_outcome_status(enum probe_outcome o)
 	}
 }
 
+enum probe_outcome probe_outcome_of_uv(int err)
+{
+	switch (err) {
+	case UV_ECONNREFUSED:
+		return PROBE_CONNECT_REFUSED;
+	case UV_ETIMEDOUT:
+		return PROBE_TIMEOUT;
+	case UV_ECONNRESET:
+	case UV_EPIPE:
+		return PROBE_CONNECTION_RESET;
+	case UV_EHOSTUNREACH:
+	case UV_ENETUNREACH:
+	case UV_EADDRNOTAVAIL:
+		return PROBE_CONNECT_FAILED;
+	case UV_EMFILE:
+	case UV_ENFILE:
+	case UV_ENOMEM:
+		return PROBE_INTERNAL_ERROR;
+	default:
+		return PROBE_PROTOCOL_ERROR;
+	}
+}
+
 void probe_result_init(struct probe_result *r)
 {
 	memset(r, 0, sizeof(*r));

@@ -81,6 +81,8 @@ const char *probe_outcome_str(enum probe_outcome o);
 int probe_outcome_parse(const char *s, enum probe_outcome *out);
 /* The status a result with outcome O has. */
 enum status probe_outcome_status(enum probe_outcome o);
+/* The outcome of a libuv error ERR on a connection (refused, reset, unreachable...). */
+enum probe_outcome probe_outcome_of_uv(int err);
 
 #define PROBE_MESSAGE_MAX  256
 #define PROBE_BODY_KEEP    (64 * 1024) /* bytes of a response kept for conditions */

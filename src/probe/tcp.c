@@ -69,33 +69,8 @@ static void tcp_end(struct tcp_run *t)
 
 static void fail_uv(struct tcp_run *t, int err, const char *doing)
 {
-	enum probe_outcome o = PROBE_PROTOCOL_ERROR;
-
-	switch (err) {
-	case UV_ECONNREFUSED:
-		o = PROBE_CONNECT_REFUSED;
-		break;
-	case UV_ETIMEDOUT:
-		o = PROBE_TIMEOUT;
-		break;
-	case UV_ECONNRESET:
-	case UV_EPIPE:
-		o = PROBE_CONNECTION_RESET;
-		break;
-	case UV_EHOSTUNREACH:
-	case UV_ENETUNREACH:
-	case UV_EADDRNOTAVAIL:
-		o = PROBE_CONNECT_FAILED;
-		break;
-	case UV_EMFILE:
-	case UV_ENFILE:
-	case UV_ENOMEM:
-		o = PROBE_INTERNAL_ERROR;
-		break;
-	default:
-		break;
-	}
-	probe_result_set(&t->run->result, o, "%s: %s", doing, uv_strerror(err));
+	probe_result_set(&t->run->result, probe_outcome_of_uv(err), "%s: %s", doing,
+	                 uv_strerror(err));
 	tcp_end(t);
 }
 
