@@ -12,12 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conf/monitors.h"
 #include "probe/argv_split.h"
 #include "probe/perfdata.h"
 #include "probe/probe.h"
+#include "probe/spawn.h"
 #include "util/log.h"
 #include "util/time.h"
 #include "util/xmalloc.h"
@@ -49,8 +51,11 @@ static const char *const clean_env[][2] = {
 struct command_run {
 	struct probe_run *run;
 	const struct command_conf *conf;
-	uv_process_t proc;
 	uv_pipe_t out, err;
+	uv_poll_t exit_poll;     /* on the pidfd: readable once the plugin exited */
+	uv_timer_t exit_timer;   /* without pidfds: polls waitpid */
+	uv_handle_t *exit_watch; /* one of the two, once the plugin runs; NULL before */
+	int pidfd;
 	uv_timer_t timer; /* the grace after the exit, or the wait after a kill */
 	int open;         /* handles not closed yet */
 	pid_t pid;        /* also the process group: the plugin leads its own */
@@ -73,6 +78,10 @@ static void on_closed(uv_handle_t *h)
 	struct command_run *cr = h->data;
 	struct probe_run *run = cr->run;
 
+	if (h == (uv_handle_t *)&cr->exit_poll && cr->pidfd >= 0) {
+		close(cr->pidfd);
+		cr->pidfd = -1;
+	}
 	if (--cr->open > 0)
 		return;
 	buf_free(&cr->errbuf);
@@ -94,7 +103,8 @@ static void close_all(struct command_run *cr)
 	close_handle(cr, (uv_handle_t *)&cr->out);
 	close_handle(cr, (uv_handle_t *)&cr->err);
 	close_handle(cr, (uv_handle_t *)&cr->timer);
-	close_handle(cr, (uv_handle_t *)&cr->proc);
+	if (cr->exit_watch != NULL)
+		close_handle(cr, cr->exit_watch);
 }
 
 /* Kills whatever is left of the plugin's process group (grandchildren included). */
@@ -303,10 +313,8 @@ static void on_grace(uv_timer_t *t)
 	command_end(cr);
 }
 
-static void on_proc_exit(uv_process_t *p, int64_t status, int sig)
+static void on_proc_exit(struct command_run *cr, int64_t status, int sig)
 {
-	struct command_run *cr = p->data;
-
 	cr->exited = true;
 	cr->exit_status = status;
 	cr->term_signal = sig;
@@ -319,6 +327,40 @@ static void on_proc_exit(uv_process_t *p, int64_t status, int sig)
 		return;
 	}
 	uv_timer_start(&cr->timer, on_grace, EXIT_GRACE_MS, 0);
+}
+
+/* Reaps the plugin if it exited; returns whether it did. */
+static bool reap(struct command_run *cr)
+{
+	int status;
+	pid_t r;
+
+	do
+		r = waitpid(cr->pid, &status, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return false;
+	if (r < 0) /* not ours to wait for any more (ECHILD): gone */
+		status = 0;
+	if (cr->exit_watch == (uv_handle_t *)&cr->exit_poll)
+		uv_poll_stop(&cr->exit_poll);
+	else
+		uv_timer_stop(&cr->exit_timer);
+	on_proc_exit(cr, WIFEXITED(status) ? WEXITSTATUS(status) : 0,
+	             WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return true;
+}
+
+static void on_pidfd(uv_poll_t *p, int status, int events)
+{
+	(void)status;
+	(void)events;
+	reap(p->data);
+}
+
+static void on_exit_poll(uv_timer_t *t)
+{
+	reap(t->data);
 }
 
 static void on_reap_timeout(uv_timer_t *t)
@@ -343,44 +385,35 @@ static void spawn_failed(struct command_run *cr, int err)
 	command_end(cr);
 }
 
-/*
- * Every descriptor above stderr becomes close-on-exec, so that no socket or
- * file of the daemon reaches a plugin, whichever library opened it without
- * O_CLOEXEC. Vigil never hands descriptors to the programs it runs.
- */
-static void descriptors_cloexec(void)
-{
-#ifdef CLOSE_RANGE_CLOEXEC
-	(void)close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-#endif
-}
-
+/* Starts the plugin and watches its pipes and its exit. Returns 0 or a libuv error. */
 static int command_spawn(struct command_run *cr)
 {
-	uv_stdio_container_t stdio[3] = {
-		{ .flags = UV_IGNORE }, /* /dev/null */
-		{ .flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE,
-		  .data.stream = (uv_stream_t *)&cr->out },
-		{ .flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE,
-		  .data.stream = (uv_stream_t *)&cr->err },
-	};
-	uv_process_options_t o = {
-		.exit_cb = on_proc_exit,
-		.file = cr->conf->argv[0],
-		.args = cr->conf->argv,
-		.env = cr->conf->envp,
-		.cwd = cr->conf->cwd,
-		.flags = UV_PROCESS_DETACHED, /* setsid: a group of its own to kill */
-		.stdio_count = 3,
-		.stdio = stdio,
-	};
-	int r;
+	uv_loop_t *loop = cr->run->env->loop;
+	struct spawn_child ch;
+	int r = spawn_child(cr->conf->argv, cr->conf->envp, cr->conf->cwd, &ch);
 
-	descriptors_cloexec();
-	r = uv_spawn(cr->run->env->loop, &cr->proc, &o);
-	cr->proc.data = cr;
-	cr->open++; /* uv_spawn initialized the handle even when it failed */
-	return r;
+	if (r < 0)
+		return uv_translate_sys_error(-r);
+	cr->pid = ch.pid;
+	cr->pidfd = ch.pidfd;
+	if (uv_pipe_open(&cr->out, ch.out) < 0)
+		close(ch.out);
+	if (uv_pipe_open(&cr->err, ch.err) < 0)
+		close(ch.err);
+	if (ch.pidfd >= 0 && uv_poll_init(loop, &cr->exit_poll, ch.pidfd) == 0) {
+		cr->exit_watch = (uv_handle_t *)&cr->exit_poll;
+		uv_poll_start(&cr->exit_poll, UV_READABLE, on_pidfd);
+	} else { /* no pidfds (Linux < 5.3): ask every 10 ms */
+		if (ch.pidfd >= 0)
+			close(ch.pidfd);
+		cr->pidfd = -1;
+		uv_timer_init(loop, &cr->exit_timer);
+		cr->exit_watch = (uv_handle_t *)&cr->exit_timer;
+		uv_timer_start(&cr->exit_timer, on_exit_poll, 10, 10);
+	}
+	cr->exit_watch->data = cr;
+	cr->open++;
+	return 0;
 }
 
 static int command_start(struct probe_run *run)
@@ -400,13 +433,13 @@ static int command_start(struct probe_run *run)
 	uv_timer_init(loop, &cr->timer);
 	cr->out.data = cr->err.data = cr->timer.data = cr;
 	cr->open = 3;
+	cr->pidfd = -1;
 	r = command_spawn(cr);
 	if (r < 0) {
 		spawn_failed(cr, r);
 		return 0; /* ends once the handles are closed */
 	}
 	cr->spawned = true;
-	cr->pid = cr->proc.pid;
 	if (uv_read_start((uv_stream_t *)&cr->out, on_alloc, on_read) < 0) {
 		cr->out_done = true;
 		close_handle(cr, (uv_handle_t *)&cr->out);
