@@ -4,6 +4,7 @@
  * Built by test_host.py to drive the disk thresholds without filling a disk.
  */
 #define _GNU_SOURCE
+#define _LARGEFILE64_SOURCE
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,5 +33,17 @@ int statvfs(const char *path, struct statvfs *buf)
 		return 0;
 	if (real == NULL)
 		real = (int (*)(const char *, struct statvfs *))dlsym(RTLD_NEXT, "statvfs");
+	return real(path, buf);
+}
+
+/* The same under _FILE_OFFSET_BITS=64 (hiredis' pkg-config flags turn it on). */
+int statvfs64(const char *path, struct statvfs64 *buf)
+{
+	static int (*real)(const char *, struct statvfs64 *);
+
+	if (fake(path, (struct statvfs *)buf) == 0)
+		return 0;
+	if (real == NULL)
+		real = (int (*)(const char *, struct statvfs64 *))dlsym(RTLD_NEXT, "statvfs64");
 	return real(path, buf);
 }
