@@ -74,6 +74,7 @@ char *channel_body_with(const struct outbox_msg *m, const char *field, json_t *v
 
 extern const struct channel_kind channel_webhook, channel_slack, channel_discord, channel_teams,
         channel_mattermost, channel_googlechat, channel_ntfy, channel_gotify, channel_pushover,
-        channel_telegram, channel_pagerduty, channel_opsgenie, channel_alertmanager, channel_email;
+        channel_telegram, channel_pagerduty, channel_opsgenie, channel_alertmanager, channel_email,
+        channel_matrix;
 
 #endif

@@ -18,10 +18,11 @@ static size_t keep(char *data, size_t size, size_t n, void *arg)
 int alert_channel_test(const struct conf_channel *c, long *status, char *answer, size_t size)
 {
 	int64_t now = time_wall_ms();
+	struct outbox_msg m = { .kind = "trigger", .created = now };
 	struct render_input in = {
 		.alert_id = 0,
 		.kind = "trigger",
-		.idem_key = "vigil-test",
+		.idem_key = m.idem_key,
 		.monitor_id = "vigil-test",
 		.monitor_name = "Vigil test message",
 		.rule = "test",
@@ -33,7 +34,6 @@ int alert_channel_test(const struct conf_channel *c, long *status, char *answer,
 		.started = now,
 		.t_ms = now,
 	};
-	struct outbox_msg m = { .kind = "trigger", .idem_key = "vigil-test" };
 	struct channel_request req = { 0 };
 	struct channel_upload up;
 	char err[CURL_ERROR_SIZE] = "";
@@ -44,6 +44,8 @@ int alert_channel_test(const struct conf_channel *c, long *status, char *answer,
 
 	*status = 0;
 	answer[0] = '\0';
+	/* a key of its own: a receiver that drops repeated keys (matrix's txnId) shows every test */
+	snprintf(m.idem_key, sizeof(m.idem_key), "vigil-test-%lld", (long long)now);
 	m.body = render_body(c, &in);
 	easy = curl_easy_init();
 	if (m.body == NULL || easy == NULL || channel_kinds[c->type]->prepare(c, &m, &req) < 0) {

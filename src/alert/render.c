@@ -11,6 +11,7 @@
 #include "alert/channel.h"
 #include "conf/conf.h"
 #include "util/time.h"
+#include "util/tz.h"
 #include "util/xmalloc.h"
 
 const struct channel_kind *const channel_kinds[CHANNEL_TYPES] = {
@@ -28,6 +29,7 @@ const struct channel_kind *const channel_kinds[CHANNEL_TYPES] = {
 	[CHANNEL_OPSGENIE] = &channel_opsgenie,
 	[CHANNEL_ALERTMANAGER] = &channel_alertmanager,
 	[CHANNEL_EMAIL] = &channel_email,
+	[CHANNEL_MATRIX] = &channel_matrix,
 };
 
 static void text_for(const struct render_input *in, struct channel_text *t)
@@ -66,6 +68,24 @@ static void text_for(const struct render_input *in, struct channel_text *t)
 	         t->at);
 }
 
+/* MS as RFC 3339 in zone TZ, with its offset ("2026-11-30T01:46:10.000+01:00"); UTC: "Z". */
+static void format_time(int64_t ms, const struct tz *tz, char *out, size_t size)
+{
+	int32_t off = tz ? tz_offset(tz, ms / 1000, NULL) : 0;
+	char buf[TIME_RFC3339_LEN];
+	int32_t a = off < 0 ? -off : off;
+
+	if (off == 0 && (tz == NULL || strcmp(tz_name(tz), "UTC") == 0 ||
+	                 strcmp(tz_name(tz), "Etc/UTC") == 0)) {
+		time_format_rfc3339(ms, out, size);
+		return;
+	}
+	time_format_rfc3339(ms + (int64_t)off * 1000, buf, sizeof(buf));
+	buf[strlen(buf) - 1] = '\0'; /* the Z */
+	snprintf(out, size, "%s%c%02d:%02d", buf, off < 0 ? '-' : '+', (int)(a / 3600),
+	         (int)(a % 3600 / 60));
+}
+
 char *render_body(const struct conf_channel *c, const struct render_input *in)
 {
 	const struct channel_kind *k =
@@ -77,11 +97,13 @@ char *render_body(const struct conf_channel *c, const struct render_input *in)
 
 	if (k == NULL)
 		return NULL;
-	time_format_rfc3339(in->started, started, sizeof(started));
-	time_format_rfc3339(in->t_ms, at, sizeof(at));
+	format_time(in->started, in->tz, started, sizeof(started));
+	format_time(in->t_ms, in->tz, at, sizeof(at));
 	text_for(in, &t);
-	if (k->render_text != NULL)
-		return k->render_text(c, in, &t);
+	if (k->render_text != NULL && (text = k->render_text(c, in, &t)) != NULL)
+		return text;
+	if (k->render == NULL)
+		return NULL;
 	doc = k->render(in, &t);
 	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);

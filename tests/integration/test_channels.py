@@ -165,3 +165,148 @@ def test_notify_test_cli(tmp_path):
         assert r.returncode == 2
     finally:
         rx.stop()
+
+
+MX_ROOM = '!AbCdEf:example.org'
+MX_ROOM_PATH = '%21AbCdEf%3Aexample.org'
+MX_NAME = 'Billing <script>&"\' API'
+MX_NAME_HTML = 'Billing &lt;script&gt;&amp;&quot;&#39; API'
+
+
+def matrix_config(rx, port):
+    chan = (f'{{name: mx, type: matrix, url: "{rx.url}/hs/", token: "{TOKEN}-mx", '
+            f'to: "{MX_ROOM}"}}')
+    return (f'auth:\n  tokens:\n    - {{name: ops, token: {OPS}, role: operator}}\n'
+            'alerting:\n  retry_initial: 200ms\n  retry_max: 1s\n  channels:\n'
+            f'    - {chan}\n'
+            'monitors:\n' + monitor_yaml(MX_NAME, type='tcp', host='127.0.0.1', port=port,
+                                         interval='200ms', timeout='150ms'))
+
+
+def matrix_txn(r):
+    """The txnId of a request to the Matrix send endpoint (asserting the rest of its path)."""
+    prefix = f'/hs/_matrix/client/v3/rooms/{MX_ROOM_PATH}/send/m.room.message/'
+    assert r['path'].startswith(prefix), r['path']
+    txn = r['path'][len(prefix):]
+    assert txn and '/' not in txn and '?' not in txn
+    return txn
+
+
+def matrix_content_ok(r, color):
+    """Checks one request against the Matrix spec's m.room.message (m.text with HTML)."""
+    assert r['method'] == 'PUT'
+    assert r['headers']['Authorization'] == f'Bearer {TOKEN}-mx'
+    assert r['headers']['Content-Type'] == 'application/json'
+    c = json.loads(r['body'])
+    assert c['msgtype'] == 'm.text' and c['format'] == 'org.matrix.custom.html'
+    assert c['m.mentions'] == {}  # nobody is pinged by what a probe's message says
+    # the plain body is text, as it was; the HTML escapes every special character
+    assert MX_NAME in c['body'] and '&lt;' not in c['body']
+    html = c['formatted_body']
+    assert MX_NAME_HTML in html and '<script>' not in html
+    assert f'<font data-mx-color="{color}">' in html
+    import re
+    bare = re.sub(r'<br>|</?strong>|</?em>|<font data-mx-color="#[0-9a-f]{6}">|</font>', '', html)
+    assert not any(ch in bare for ch in '<>"\''), bare
+    return c
+
+
+def test_matrix_room_message_once_per_notification(daemon, targets):
+    """matrix: PUT to the room's send endpoint, the notification's idempotency key as txnId,
+    the same txnId on every retry (the homeserver shows it once), HTML escaped."""
+    rx = Receiver().start()
+    rx.mode = '500'
+    try:
+        d = daemon(matrix_config(rx, 1))
+        wait_for(lambda: len(rx.requests) >= 2, what='two refused attempts')
+        rx.mode = 'ok'
+        got = wait_for(rx.accepted, what='the trigger accepted')
+        tries = list(rx.requests)
+        txn = matrix_txn(got[0])
+        assert txn.startswith('vigil-') and '-trigger-' in txn
+        # every attempt of the notification: the same txnId, the same content
+        assert len(tries) >= 3 and {matrix_txn(r) for r in tries} == {txn}
+        assert {r['body'] for r in tries} == {got[0]['body']}
+        assert all(r['headers']['Idempotency-Key'] == txn for r in tries)
+        c = matrix_content_ok(got[0], '#c62828')
+        assert f'[critical] {MX_NAME} is down' in c['body']
+        n = wait_for(lambda: (lambda x: x if x['status'] == 'delivered' else None)(
+            api(d, '/api/v1/notifications', OPS)['notifications'][0]), what='delivered')
+        assert n['idempotency_key'] == txn and n['attempts'] >= 3
+        # recovery: a new message, with a txnId of its own
+        d.write_config(matrix_config(rx, targets.banner_port))
+        d.send(signal.SIGHUP)
+        got = wait_for(lambda: (lambda a: a if len(a) >= 2 else None)(rx.accepted()),
+                       what='the resolution')
+        txn2 = matrix_txn(got[1])
+        assert txn2 != txn and '-resolve-' in txn2
+        c = matrix_content_ok(got[1], '#2e7d32')
+        assert f'{MX_NAME} is up' in c['body']
+        # the token went in a header only: never stored, logged or shown
+        import sqlite3
+        con = sqlite3.connect(d.dir / 'vigil.db')
+        for (body,) in con.execute('SELECT body FROM outbox'):
+            assert TOKEN not in body
+        con.close()
+        assert TOKEN not in d.log()
+        assert TOKEN not in d.get('/api/v1/notifications',
+                                  headers={'Authorization': f'Bearer {OPS}'}).text
+    finally:
+        rx.stop()
+
+
+def test_matrix_config(tmp_path):
+    from conftest import run_cli
+    f = tmp_path / 'v.yaml'
+
+    def check(keys):
+        f.write_text(f'alerting:\n  channels:\n    - {{name: mx, type: matrix, {keys}}}\n')
+        return run_cli('config', 'check', str(f))
+    base = f'url: "https://matrix.example.org", token: "{TOKEN}-mx"'
+    assert check(f'{base}, to: "{MX_ROOM}"').returncode == 0
+    assert check(f'{base}, to: "!31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM"').returncode == 0
+    r = check(base)
+    assert r.returncode == 2 and 'missing required key "to" (the matrix room id' in r.stderr
+    r = check(f'url: "https://matrix.example.org", to: "{MX_ROOM}"')
+    assert r.returncode == 2
+    assert 'missing required key "token" (the matrix access token)' in r.stderr
+    r = check(f'token: x, to: "{MX_ROOM}"')
+    assert r.returncode == 2 and 'missing required key "url" (the matrix homeserver' in r.stderr
+    r = check(f'{base}, to: "#ops:example.org"')
+    assert r.returncode == 2 and 'alerting.channels[0].to: "#ops:example.org" is a room alias' \
+        in r.stderr
+    for bad in ('ops:example.org', '!', '!a b:example.org'):
+        r = check(f'{base}, to: "{bad}"')
+        assert r.returncode == 2 and 'alerting.channels[0].to: ' in r.stderr, bad
+    f.write_text(f'alerting:\n  channels:\n    - {{name: mx, type: matrix, {base}, '
+                 f'to: "{MX_ROOM}"}}\n')
+    r = run_cli('config', 'print', str(f))
+    assert r.returncode == 0 and TOKEN not in r.stdout + r.stderr
+    assert 'token: "<secret>"' in r.stdout
+
+
+def test_matrix_notify_test(tmp_path):
+    """vigil notify test: each run is a message of its own (a txnId per run, not one for all:
+    the homeserver would show only the first)."""
+    from conftest import run_cli
+    rx = Receiver().start()
+    try:
+        f = tmp_path / 'v.yaml'
+        f.write_text('alerting:\n  channels:\n'
+                     f'    - {{name: mx, type: matrix, url: "{rx.url}/hs", token: "{TOKEN}-mx", '
+                     f'to: "{MX_ROOM}"}}\n')
+        for _ in range(2):
+            r = run_cli('notify', 'test', 'mx', '-c', str(f))
+            assert r.returncode == 0, r.stdout + r.stderr
+            assert r.stdout.startswith('mx: HTTP 200: ok')
+        a, b = rx.accepted()
+        assert a['method'] == b['method'] == 'PUT'
+        assert a['headers']['Authorization'] == f'Bearer {TOKEN}-mx'
+        ta, tb = matrix_txn(a), matrix_txn(b)
+        assert ta.startswith('vigil-test-') and tb.startswith('vigil-test-') and ta != tb
+        c = json.loads(a['body'])
+        assert c['msgtype'] == 'm.text' and 'Vigil test message' in c['body']
+        assert 'Vigil test message' in c['formatted_body']
+        assert TOKEN not in r.stdout + r.stderr
+    finally:
+        rx.stop()
