@@ -13,7 +13,7 @@ libc-ares-dev libhiredis-dev libpq-dev
 clang clang-format libclang-rt-14-dev
 python3 python3-pytest python3-requests python3-jsonschema python3-aiosmtpd
 prometheus prometheus-blackbox-exporter prometheus-node-exporter prometheus-alertmanager
-openssl curl
+openssl curl tzdata
 nginx-light wrk slowhttptest
 redis-server postgresql postgresql-common monitoring-plugins-basic libmonitoring-plugin-perl
 python3-dnslib nftables iproute2

@@ -66,7 +66,8 @@ static const struct conf_key root_keys[] = {
 	  .type = CONF_LIST,
 	  .offset = offsetof(struct vigil_config, maintenance),
 	  .spec = &conf_maintenance_spec,
-	  .help = "maintenance windows: name, start, duration, monitors" },
+	  .help = "maintenance windows: name, start (one-off) or cron and timezone "
+	          "(recurring), duration, monitors" },
 	{ .name = "monitors",
 	  .type = CONF_CUSTOM,
 	  .offset = offsetof(struct vigil_config, monitors),

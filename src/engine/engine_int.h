@@ -124,6 +124,11 @@ struct engine {
 	struct api_window *windows;
 	size_t nwindows, windows_cap;
 	int64_t next_window;
+	/* the current or next occurrence of each recurring window of e->config */
+	struct maint_occurrence {
+		int64_t from;       /* Unix ms it was searched from */
+		int64_t start, end; /* [start, end); INT64_MAX when none is left */
+	} * occurrences;            /* config->maintenance.n; NULL until needed */
 
 	/* every secret: the configuration's and the API monitors' (logs, snapshots) */
 	struct secret_set *secrets;
@@ -167,8 +172,14 @@ void engine_incident_update(struct engine *e, struct engine_cmd *c); /* c->id, c
 /* maintenance.c */
 void engine_maint_boot(struct engine *e, const struct store_boot *boot);
 void engine_maint_free(struct engine *e);
-/* The name of the window that covers monitor M at T (Unix ms), or NULL. */
-const char *engine_maintenance(const struct engine *e, const struct monitor_conf *m, int64_t t);
+/* e->config was replaced: forgets the occurrences found for the old one. */
+void engine_maint_config(struct engine *e);
+/*
+ * The name of the window that covers monitor M at T (Unix ms), or NULL.
+ * Recurring windows cost a cron search only when their cached occurrence is
+ * over (or for a T older than the search).
+ */
+const char *engine_maintenance(struct engine *e, const struct monitor_conf *m, int64_t t);
 void engine_maint_create(struct engine *e, struct engine_cmd *c); /* c->args: the window */
 void engine_maint_delete(struct engine *e, struct engine_cmd *c); /* c->id */
 

@@ -4,6 +4,7 @@
  * maintenance (see check.c).
  */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,9 +63,17 @@ void engine_maint_boot(struct engine *e, const struct store_boot *boot)
 	}
 }
 
+void engine_maint_config(struct engine *e)
+{
+	free(e->occurrences);
+	e->occurrences = NULL;
+}
+
 void engine_maint_free(struct engine *e)
 {
 	size_t i;
+
+	engine_maint_config(e);
 
 	for (i = 0; i < e->nwindows; i++)
 		drop(&e->windows[i]);
@@ -85,14 +94,42 @@ static bool names(const char *const *list, size_t n, const struct monitor_conf *
 	return false;
 }
 
-const char *engine_maintenance(const struct engine *e, const struct monitor_conf *m, int64_t t)
+/* Whether window I of the configuration is on at T: a cached occurrence for recurring ones. */
+static bool window_on(struct engine *e, size_t i, int64_t t)
+{
+	const struct conf_maintenance *w =
+	        &((const struct conf_maintenance *)e->config->maintenance.v)[i];
+	struct maint_occurrence *o;
+	int64_t start, end;
+	size_t k;
+
+	if (w->cron == NULL)
+		return t >= w->start_ms && t < w->start_ms + w->duration;
+	if (e->occurrences == NULL) {
+		e->occurrences = xcalloc(e->config->maintenance.n, sizeof(*e->occurrences));
+		for (k = 0; k < e->config->maintenance.n; k++)
+			e->occurrences[k] = (struct maint_occurrence){ INT64_MAX, 0, INT64_MIN };
+	}
+	o = &e->occurrences[i];
+	if (t < o->from && o->end != INT64_MIN) /* a check older than the search: ask afresh */
+		return conf_maintenance_occurrence(w, t, &start, &end) == 0 && t >= start &&
+		       t < end;
+	if (t >= o->end) {
+		o->from = t;
+		if (conf_maintenance_occurrence(w, t, &o->start, &o->end) < 0)
+			o->start = o->end = INT64_MAX; /* never again */
+	}
+	return t >= o->start && t < o->end;
+}
+
+const char *engine_maintenance(struct engine *e, const struct monitor_conf *m, int64_t t)
 {
 	const struct conf_maintenance *c = e->config->maintenance.v;
 	size_t i;
 
 	for (i = 0; i < e->config->maintenance.n; i++)
-		if (t >= c[i].start_ms && t < c[i].start_ms + c[i].duration &&
-		    names((const char *const *)c[i].monitors.v, c[i].monitors.n, m))
+		if (names((const char *const *)c[i].monitors.v, c[i].monitors.n, m) &&
+		    window_on(e, i, t))
 			return c[i].name;
 	for (i = 0; i < e->nwindows; i++) {
 		const struct api_window *w = &e->windows[i];

@@ -32,6 +32,7 @@ static void apply_config(struct engine *e, struct vigil_config *cfg)
 	/* the API monitors' secrets join once they are decoded again (below) */
 	log_configure((enum log_level)cfg->log.level, (enum log_format)cfg->log.format);
 	e->config = cfg;
+	engine_maint_config(e);
 	nolds = engine_api_redecode(e, &olds);
 	engine_monitors_apply(e); /* while the old configs still hold the monitors' keys */
 	conf_unref(old);

@@ -8,6 +8,7 @@
 #include "engine/snapshot.h"
 #include "util/time.h"
 #include "util/timeparse.h"
+#include "util/tz.h"
 #include "web/api.h"
 #include "web/web_int.h"
 
@@ -19,6 +20,24 @@ static json_t *window(json_int_t id, const char *origin, const char *name, int64
 	                 "start", api_time(start), "end", api_time(start + duration),
 	                 "duration_seconds", (json_int_t)(duration / 1000), "monitors", monitors,
 	                 "active", now >= start && now < start + duration);
+}
+
+/* A recurring window with its occurrence running now, or else its next one. */
+static json_t *recurring(const struct conf_maintenance *c, json_t *monitors, int64_t now)
+{
+	int64_t start, end;
+	json_t *w;
+
+	if (conf_maintenance_occurrence(c, now, &start, &end) == 0) {
+		w = window(0, "file", c->name, start, c->duration, monitors, now);
+	} else { /* it never fires again */
+		w = window(0, "file", c->name, 0, c->duration, monitors, now);
+		json_object_set_new(w, "end", json_null());
+		json_object_set_new(w, "active", json_false());
+	}
+	json_object_set_new(w, "cron", json_string(c->cron));
+	json_object_set_new(w, "timezone", json_string(tz_name(c->tz)));
+	return w;
 }
 
 void handle_maintenance_list(struct web_request *req, struct web_reply *rep)
@@ -34,6 +53,10 @@ void handle_maintenance_list(struct web_request *req, struct web_reply *rep)
 
 		for (j = 0; j < c[i].monitors.n; j++)
 			json_array_append_new(mons, json_string(c[i].monitors.v[j]));
+		if (c[i].cron != NULL) {
+			json_array_append_new(list, recurring(&c[i], mons, now));
+			continue;
+		}
 		json_array_append_new(list, window(0, "file", c[i].name, c[i].start_ms,
 		                                   c[i].duration, mons, now));
 	}
