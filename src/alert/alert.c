@@ -289,6 +289,7 @@ void alert_record(struct alerting *a, const struct firing *f, int64_t resolved,
 		struct outbox_msg *m;
 		char key[80];
 
+		r.tz = al->tz;
 		if (!chosen(al, only, ch[i].name) ||
 		    !wants(&ch[i], f->v.severity, strcmp(in->kind, "resolve") == 0))
 			continue;

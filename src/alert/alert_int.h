@@ -132,6 +132,7 @@ struct render_input {
 	/* a rule's alert: what it watched */
 	const char *metric, *op;
 	double value, threshold;
+	const struct tz *tz; /* of the times in messages; NULL: UTC */
 };
 char *render_body(const struct conf_channel *c, const struct render_input *in);
 

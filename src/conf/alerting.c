@@ -1,4 +1,5 @@
 /* The alerting section: notification channels and how monitor alerts use them. */
+#include <jansson.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -6,6 +7,8 @@
 
 #include "conf/conf.h"
 #include "conf/conf_int.h"
+#include "util/template.h"
+#include "util/tz.h"
 #include "util/xmalloc.h"
 
 #define SEC(x)  ((int64_t)(x)*1000)
@@ -13,9 +16,9 @@
 
 const char *const alert_severity_names[] = { "info", "warning", "critical", NULL };
 const char *const channel_type_names[] = {
-	"webhook",    "slack",    "discord",      "teams",    "mattermost",
-	"googlechat", "ntfy",     "gotify",       "pushover", "telegram",
-	"pagerduty",  "opsgenie", "alertmanager", "email",    NULL,
+	"webhook",      "slack",  "discord",  "teams",    "mattermost", "googlechat",
+	"ntfy",         "gotify", "pushover", "telegram", "pagerduty",  "opsgenie",
+	"alertmanager", "email",  "matrix",   NULL,
 };
 
 /* What each type needs besides its name: a URL, a token, a recipient. */
@@ -37,7 +40,85 @@ static const struct {
 	[CHANNEL_OPSGENIE] = { false, true, false, "https://api.opsgenie.com/v2/alerts" },
 	[CHANNEL_ALERTMANAGER] = { true, false, false, NULL },
 	[CHANNEL_EMAIL] = { true, false, true, NULL },
+	[CHANNEL_MATRIX] = { true, true, true, NULL },
 };
+
+/*
+ * A matrix room is its id: "!opaque:server", or "!opaque" from room version
+ * 12 on. The send endpoint takes no alias ("#name:server"), so one is
+ * refused here rather than failing every message.
+ */
+static void check_matrix_room(struct conf_ctx *ctx, yaml_node_t *node, const char *room)
+{
+	size_t i;
+
+	if (room[0] == '#') {
+		conf_error_key(ctx, node, "to",
+		               "\"%s\" is a room alias; a matrix channel needs the room id "
+		               "(\"!...\", in the room's settings: Advanced)",
+		               room);
+		return;
+	}
+	if (room[0] != '!' || room[1] == '\0' || strlen(room) > 255) {
+		conf_error_key(ctx, node, "to",
+		               "expected a matrix room id such as \"!AbCdEfGh:example.org\"");
+		return;
+	}
+	for (i = 0; room[i] != '\0'; i++)
+		if ((unsigned char)room[i] <= ' ' || room[i] == 0x7f) {
+			conf_error_key(ctx, node, "to",
+			               "a matrix room id has no spaces or control characters");
+			return;
+		}
+}
+
+const char *const conf_template_fields[] = {
+	"kind",       "alert_id",        "rule",     "severity", "state",   "monitor",
+	"monitor_id", "status",          "previous", "reason",   "message", "since",
+	"at",         "duration",        "title",    "detail",   "metric",  "value",
+	"threshold",  "idempotency_key", NULL,
+};
+
+/* Numbers in messages: a template may put them outside quotes. */
+static bool numeric_field(const char *name)
+{
+	return strcmp(name, "alert_id") == 0 || strcmp(name, "duration") == 0 ||
+	       strcmp(name, "value") == 0 || strcmp(name, "threshold") == 0;
+}
+
+/* Data only, known fields, and JSON once filled (with text that needs escaping). */
+static int check_template(struct conf_ctx *ctx, yaml_node_t *node, void *field)
+{
+	const char *t = *(char **)field;
+	struct tmpl_field sample[32];
+	char err[200], *body;
+	json_error_t jerr;
+	json_t *doc;
+	size_t n;
+
+	if (template_check(t, strlen(t), conf_template_fields, err, sizeof(err)) < 0) {
+		conf_error(ctx, node, "%s", err);
+		return -1;
+	}
+	for (n = 0; conf_template_fields[n] != NULL && n < 32; n++)
+		sample[n] = (struct tmpl_field){ conf_template_fields[n],
+			                         numeric_field(conf_template_fields[n])
+			                                 ? "1"
+			                                 : "a \"quoted\"\nline\\ <b>&'" };
+	body = template_render(t, strlen(t), sample, n, TMPL_JSON);
+	doc = json_loads(body, 0, &jerr);
+	free(body);
+	if (doc == NULL) {
+		conf_error(
+		        ctx, node,
+		        "is not JSON once filled (line %d, column %d: %s); put text placeholders "
+		        "inside strings: \"text\": \"{{message}}\"",
+		        jerr.line, jerr.column, jerr.text);
+		return -1;
+	}
+	json_decref(doc);
+	return 0;
+}
 
 static void channel_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 {
@@ -47,25 +128,36 @@ static void channel_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 		return;
 	if (c->url == NULL && needs[c->type].url_default != NULL)
 		c->url = xstrdup(needs[c->type].url_default);
-	if (c->url == NULL)
+	if (c->url == NULL && c->type == CHANNEL_MATRIX)
+		conf_error(ctx, node,
+		           "missing required key \"url\" (the matrix homeserver, such as "
+		           "https://matrix.example.org)");
+	else if (c->url == NULL)
 		conf_error(ctx, node, "missing required key \"url\" (a %s channel posts to it)",
 		           channel_type_names[c->type]);
 	if (needs[c->type].token && c->token == NULL)
 		conf_error(ctx, node, "missing required key \"token\" (the %s %s)",
 		           channel_type_names[c->type],
-		           c->type == CHANNEL_PAGERDUTY ? "routing key" : "API token");
+		           c->type == CHANNEL_PAGERDUTY ? "routing key"
+		           : c->type == CHANNEL_MATRIX  ? "access token"
+		                                        : "API token");
 	if (needs[c->type].to && c->to == NULL)
 		conf_error(ctx, node, "missing required key \"to\" (the %s %s)",
 		           channel_type_names[c->type],
 		           c->type == CHANNEL_TELEGRAM ? "chat id"
 		           : c->type == CHANNEL_EMAIL  ? "recipients"
+		           : c->type == CHANNEL_MATRIX ? "room id, \"!...\""
 		                                       : "user key");
+	if (c->type == CHANNEL_MATRIX && c->to != NULL)
+		check_matrix_room(ctx, node, c->to);
 	if (c->type == CHANNEL_EMAIL && c->from == NULL)
 		conf_error(ctx, node, "missing required key \"from\" (the e-mail sender)");
 	if (c->type == CHANNEL_EMAIL && c->url != NULL && strncmp(c->url, "smtp://", 7) != 0 &&
 	    strncmp(c->url, "smtps://", 8) != 0)
 		conf_error_key(ctx, node, "url",
 		               "an email channel's url is smtp://host:port or smtps://host:port");
+	if (c->template != NULL && c->type != CHANNEL_WEBHOOK)
+		conf_error_key(ctx, node, "template", "only webhook channels take a template");
 	if (c->type != CHANNEL_EMAIL && c->url != NULL && strncmp(c->url, "http://", 7) != 0 &&
 	    strncmp(c->url, "https://", 8) != 0)
 		conf_error_key(ctx, node, "url", "expected an http:// or https:// URL");
@@ -110,21 +202,24 @@ static const struct conf_key channel_keys[] = {
 	  .flags = CONF_REQUIRED,
 	  .names = channel_type_names,
 	  .help = "webhook, slack, discord, teams, mattermost, googlechat, ntfy, gotify, "
-	          "pushover, telegram, pagerduty, opsgenie, alertmanager, email" },
+	          "pushover, telegram, pagerduty, opsgenie, alertmanager, email, matrix" },
 	{ .name = "url",
 	  .type = CONF_SECRET,
 	  .offset = offsetof(struct conf_channel, url),
-	  .help = "where messages go (a secret: such URLs carry their token; url_file too); "
+	  .help = "where messages go (a secret: such URLs carry their token; url_file too), the "
+	          "homeserver for matrix; "
 	          "pushover, telegram, pagerduty and opsgenie have their service's default" },
 	{ .name = "token",
 	  .type = CONF_SECRET,
 	  .offset = offsetof(struct conf_channel, token),
 	  .help = "gotify app token, pushover app token, telegram bot token, pagerduty routing "
-	          "key, opsgenie API key, ntfy access token (optional); token_file too" },
+	          "key, opsgenie API key, matrix access token, ntfy access token (optional); "
+	          "token_file too" },
 	{ .name = "to",
 	  .type = CONF_STRING,
 	  .offset = offsetof(struct conf_channel, to),
-	  .help = "telegram chat id, pushover user key, e-mail recipients (comma-separated)" },
+	  .help = "telegram chat id, pushover user key, matrix room id (\"!...\"), e-mail "
+	          "recipients (comma-separated)" },
 	{ .name = "from",
 	  .type = CONF_STRING,
 	  .offset = offsetof(struct conf_channel, from),
@@ -145,6 +240,14 @@ static const struct conf_key channel_keys[] = {
 	  .type = CONF_STRING,
 	  .offset = offsetof(struct conf_channel, method),
 	  .help = "webhook: the HTTP method (default POST)" },
+	{ .name = "template",
+	  .type = CONF_STRING,
+	  .offset = offsetof(struct conf_channel, template),
+	  .parse = check_template,
+	  .help = "webhook: the JSON body, with {{field}} placeholders filled with JSON-escaped "
+	          "values (fields: kind alert_id rule severity state monitor monitor_id status "
+	          "previous reason message since at duration title detail metric value threshold "
+	          "idempotency_key); default: Vigil's own JSON" },
 	{ .name = "headers",
 	  .type = CONF_STRMAP,
 	  .offset = offsetof(struct conf_channel, headers),
@@ -323,6 +426,7 @@ static void alerting_init(void *obj)
 	a->retry_initial = SEC(1);
 	a->retry_max = SEC(300);
 	a->give_up_after = HOUR(24);
+	a->timezone = xstrdup("UTC");
 }
 
 static void alerting_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
@@ -380,9 +484,28 @@ static void alerting_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 		conf_error_key(ctx, node, "flap_low", "is above flap_high");
 	if (a->retry_max < a->retry_initial)
 		conf_error_key(ctx, node, "retry_max", "is below retry_initial");
+	if (a->timezone != NULL) {
+		char err[200];
+
+		if (tz_load(NULL, a->timezone, &a->tz, err, sizeof(err)) < 0)
+			conf_error_key(ctx, node, "timezone", "%s", err);
+	}
+}
+
+static void alerting_cleanup(void *obj)
+{
+	struct conf_alerting *a = obj;
+
+	tz_free(a->tz);
+	a->tz = NULL;
 }
 
 static const struct conf_key alerting_keys[] = {
+	{ .name = "timezone",
+	  .type = CONF_STRING,
+	  .offset = offsetof(struct conf_alerting, timezone),
+	  .help = "IANA time zone of the times in messages, e.g. Europe/Paris (default UTC); "
+	          "times always carry their offset" },
 	{ .name = "channels",
 	  .type = CONF_LIST,
 	  .offset = offsetof(struct conf_alerting, channels),
@@ -458,4 +581,5 @@ const struct conf_spec conf_alerting_spec = {
 	.keys = alerting_keys,
 	.init = alerting_init,
 	.finish = alerting_finish,
+	.cleanup = alerting_cleanup,
 };

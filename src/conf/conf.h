@@ -14,6 +14,7 @@
 #include "conf/schema.h"
 #include "conf/value.h"
 #include "util/cidr.h"
+#include "util/cron.h"
 #include "util/sha256.h"
 
 struct secret_set;
@@ -155,21 +156,26 @@ enum channel_type {
 	CHANNEL_OPSGENIE,
 	CHANNEL_ALERTMANAGER,
 	CHANNEL_EMAIL,
+	CHANNEL_MATRIX,
 	CHANNEL_TYPES
 };
 
 /* A notification channel (alerting.channels[]). */
+/* The fields a channel's template may name (alerting.channels[].template). */
+extern const char *const conf_template_fields[];
+
 struct conf_channel {
 	char *name;
 	int type;    /* enum channel_type */
 	char *url;   /* a secret: webhook URLs carry their token */
 	char *token; /* a secret: bot token, API key, routing key (by type) */
-	char *to;    /* telegram chat id, pushover user key, e-mail recipients (comma-separated) */
+	char *to;    /* telegram chat, pushover user, matrix room id, e-mails (comma-separated) */
 	char *from;  /* e-mail sender */
-	char *username;                 /* SMTP login */
-	char *password;                 /* a secret: SMTP password */
-	bool starttls;                  /* smtp://: require STARTTLS */
-	char *method;                   /* webhook: POST by default */
+	char *username; /* SMTP login */
+	char *password; /* a secret: SMTP password */
+	bool starttls;  /* smtp://: require STARTTLS */
+	char *method;   /* webhook: POST by default */
+	char *template; /* webhook: the JSON body, with {{field}} placeholders; NULL: Vigil's own */
 	struct conf_strmap headers;     /* webhook: extra headers (sensitive values are secrets) */
 	struct conf_strlist severities; /* only these (empty: all) */
 	bool send_resolved;
@@ -211,17 +217,33 @@ struct conf_alerting {
 	bool on_degraded;                 /* also alert when a monitor becomes degraded */
 	int64_t retry_initial, retry_max; /* ms: the backoff of failed deliveries */
 	int64_t give_up_after;            /* ms: then a delivery is recorded as failed */
+	char *timezone;                   /* IANA zone of the times in messages */
+	struct tz *tz;                    /* derived: timezone loaded (owned) */
 };
 
 /* A maintenance window (maintenance[]): its monitors show maintenance, alert nothing,
  * and their downtime does not count against uptime. */
 struct conf_maintenance {
 	char *name;
-	char *start;                  /* RFC 3339 as written */
+	char *start;                  /* one-off: RFC 3339 as written; NULL when recurring */
 	int64_t start_ms;             /* derived: Unix ms */
+	char *cron;                   /* recurring: 5-field cron expression; NULL when one-off */
+	char *timezone;               /* recurring: IANA zone the cron is read in (NULL: UTC) */
+	struct cron cron_expr;        /* derived from cron */
+	struct tz *tz;                /* derived from timezone; owned */
 	int64_t duration;             /* ms */
 	struct conf_strlist monitors; /* names or ids; empty: every monitor */
 };
+
+/*
+ * The occurrence of window W running at NOW_MS (Unix ms), or else its next
+ * one: writes its bounds [*START, *END) and returns 0 (a one-off window: its
+ * own bounds, even once over); returns -1 when a recurring window never
+ * fires again. A cron search for recurring windows: callers that ask often
+ * cache the answer until its end passes.
+ */
+int conf_maintenance_occurrence(const struct conf_maintenance *w, int64_t now_ms, int64_t *start,
+                                int64_t *end);
 
 extern const char *const alert_severity_names[];
 extern const char *const channel_type_names[];

@@ -5,6 +5,7 @@
 
 #include "alert/channel.h"
 #include "conf/conf.h"
+#include "util/template.h"
 #include "util/xmalloc.h"
 
 static json_t *render(const struct render_input *in, const struct channel_text *t)
@@ -26,6 +27,46 @@ static json_t *render(const struct render_input *in, const struct channel_text *
 	return doc;
 }
 
+/* A template of the channel's own: data-only substitution of the alert's fields. */
+static char *render_template(const struct conf_channel *c, const struct render_input *in,
+                             const struct channel_text *t)
+{
+	char id[24], duration[24], value[32] = "null", threshold[32] = "null";
+	const struct tmpl_field f[] = {
+		{ "kind", in->kind },
+		{ "alert_id", id },
+		{ "rule", in->rule },
+		{ "severity", in->severity },
+		{ "state", t->resolved ? "resolved" : "firing" },
+		{ "monitor", in->monitor_name },
+		{ "monitor_id", in->monitor_id },
+		{ "status", in->status },
+		{ "previous", in->previous },
+		{ "reason", in->reason },
+		{ "message", in->message },
+		{ "since", t->started },
+		{ "at", t->at },
+		{ "duration", duration },
+		{ "title", t->title },
+		{ "detail", t->detail },
+		{ "metric", in->metric },
+		{ "value", value },
+		{ "threshold", threshold },
+		{ "idempotency_key", in->idem_key },
+	};
+
+	if (c->template == NULL)
+		return NULL; /* Vigil's own JSON */
+	snprintf(id, sizeof(id), "%lld", (long long)in->alert_id);
+	snprintf(duration, sizeof(duration), "%lld", (long long)((in->t_ms - in->started) / 1000));
+	if (in->metric != NULL) {
+		snprintf(value, sizeof(value), "%g", in->value);
+		snprintf(threshold, sizeof(threshold), "%g", in->threshold);
+	}
+	return template_render(c->template, strlen(c->template), f, sizeof(f) / sizeof(f[0]),
+	                       TMPL_JSON);
+}
+
 static int prepare(const struct conf_channel *c, const struct outbox_msg *m,
                    struct channel_request *req)
 {
@@ -43,5 +84,5 @@ static int prepare(const struct conf_channel *c, const struct outbox_msg *m,
 	return 0;
 }
 
-const struct channel_kind channel_webhook = { "webhook", "application/json", render, NULL,
-	                                      prepare };
+const struct channel_kind channel_webhook = { "webhook", "application/json", render,
+	                                      render_template, prepare };
