@@ -10,6 +10,7 @@
 #include "conf/conf.h"
 #include "probe/condition.h"
 #include "probe/probe.h"
+#include "probe/push.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
 
@@ -340,6 +341,22 @@ static void check_unique(struct conf_ctx *ctx, yaml_node_t *seq, struct conf_mon
 			        yaml_document_get_node(ctx->doc, seq->data.sequence.items.start[i]);
 			size_t saved;
 
+			if (a->probe == &probe_push && b->probe == &probe_push && a->probe_conf &&
+			    b->probe_conf &&
+			    ((const struct push_conf *)a->probe_conf)->token != NULL &&
+			    ((const struct push_conf *)b->probe_conf)->token != NULL &&
+			    strcmp(((const struct push_conf *)a->probe_conf)->token,
+			           ((const struct push_conf *)b->probe_conf)->token) == 0) {
+				yaml_node_t *at = conf_map_get(ctx->doc, item, "token");
+
+				saved = conf_path_push_index(ctx, i);
+				conf_path_push(ctx, "token");
+				conf_error(ctx, at ? at : item,
+				           "is also the token of monitors[%zu]: each push monitor "
+				           "needs its own",
+				           j);
+				conf_path_pop(ctx, saved);
+			}
 			if (a->id == NULL || b->id == NULL || strcmp(a->id, b->id) != 0)
 				continue;
 			saved = conf_path_push_index(ctx, i);

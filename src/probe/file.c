@@ -124,7 +124,7 @@ static void on_stat(uv_fs_t *req)
 	struct file_run *f = req->data;
 	struct probe_run *run = f->run;
 
-	if (!f->ended) {
+	if (run != NULL) { /* else the run ended without us: only clean up */
 		run->result.latency_ns = time_mono_ns() - run->start_ns;
 		if (req->result < 0)
 			stat_failed(f, (int)req->result);
@@ -133,8 +133,10 @@ static void on_stat(uv_fs_t *req)
 	}
 	uv_fs_req_cleanup(req);
 	free(f);
-	run->priv = NULL;
-	probe_run_finish(run);
+	if (run != NULL) {
+		run->priv = NULL;
+		probe_run_finish(run);
+	}
 }
 
 static int file_start(struct probe_run *run)
@@ -157,7 +159,11 @@ static int file_start(struct probe_run *run)
 	return 0;
 }
 
-/* The outcome is set; the stat callback ends the run whether uv_cancel wins or not. */
+/*
+ * The outcome is set. The run ends now, even when the stat is stuck in the
+ * kernel (a hung network mount): the request is detached and frees itself
+ * whenever it returns, if ever.
+ */
 static void file_cancel(struct probe_run *run)
 {
 	struct file_run *f = run->priv;
@@ -165,8 +171,11 @@ static void file_cancel(struct probe_run *run)
 	if (f == NULL || f->ended)
 		return;
 	f->ended = true;
+	f->run = NULL;
+	run->priv = NULL;
 	run->result.latency_ns = time_mono_ns() - run->start_ns;
-	(void)uv_cancel((uv_req_t *)&f->req);
+	(void)uv_cancel((uv_req_t *)&f->req); /* when it wins, on_stat runs soon */
+	probe_run_finish(run);
 }
 
 static int file_get(const struct probe_result *r, const char *name, const char *key,

@@ -500,8 +500,10 @@ static bool has_key(const struct pg_conf *c, const char *k)
 static void pg_connect(struct pg_run *p, const char *addrs, int naddr)
 {
 	const struct pg_conf *c = p->conf;
-	const char **keys = xcalloc(c->nkeys + 5, sizeof(*keys));
-	const char **vals = xcalloc(c->nkeys + 5, sizeof(*vals));
+	const char **keys = xcalloc(
+	        c->nkeys + 6,
+	        sizeof(*keys)); /* + host hostaddr passfile gssencmode fallback_application_name NULL */
+	const char **vals = xcalloc(c->nkeys + 6, sizeof(*vals));
 	struct buf hosts;
 	size_t i, n = 0;
 	int k;
@@ -518,6 +520,8 @@ static void pg_connect(struct pg_run *p, const char *addrs, int naddr)
 			add_param(keys, vals, &n, "host", hosts.data);
 		add_param(keys, vals, &n, "hostaddr", addrs);
 	}
+	if (p->run->mon->targets != NULL) /* made through the API: only the URL's password */
+		add_param(keys, vals, &n, "passfile", "/dev/null");
 	if (!has_key(c, "gssencmode"))
 		add_param(keys, vals, &n, "gssencmode", "disable");
 	if (!has_key(c, "fallback_application_name"))
@@ -799,6 +803,10 @@ static void check_target(struct conf_ctx *ctx, yaml_node_t *node, struct pg_conf
 	else if (c->hostaddr != NULL && !numeric_address(c->hostaddr))
 		conf_error_key(ctx, node, "url", "hostaddr \"%.60s\" is not a numeric address",
 		               c->hostaddr);
+	else if (ctx->untrusted && c->host != NULL && c->hostaddr != NULL)
+		conf_error_key(ctx, node, "url",
+		               "give host or hostaddr, not both, in monitors made through the API "
+		               "(the password file is looked up by host)");
 	c->local =
 	        c->hostaddr == NULL && (c->host == NULL || c->host[0] == '/' || c->host[0] == '@');
 	if (c->local && ctx->untrusted)

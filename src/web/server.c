@@ -198,8 +198,19 @@ static void logged_path(const struct mhd_ctx *c, const struct conf_security *sec
 	struct query_walk q = { out, 0, size, false, &sec->secret_params };
 	const char *path = c->req.path ? c->req.path : "";
 
+	static const char push[] = "/api/v1/push/"; /* the next segment is a credential */
+	const char *rest;
+
 	out[0] = '\0';
-	put(&q, path, strlen(path));
+	if (strncmp(path, push, sizeof(push) - 1) == 0) {
+		rest = strchr(path + sizeof(push) - 1, '/');
+		put(&q, push, sizeof(push) - 1);
+		put(&q, "<secret>", 8);
+		if (rest != NULL)
+			put(&q, rest, strlen(rest));
+	} else {
+		put(&q, path, strlen(path));
+	}
 	MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, add_query, &q);
 }
 

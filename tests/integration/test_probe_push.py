@@ -156,6 +156,14 @@ def test_token_is_a_secret(daemon, tmp_path):
     printed = run_cli('config', 'print', str(d.config_path))
     assert printed.returncode == 0, printed.stderr
     assert TOKEN not in printed.stdout and 'token' in printed.stdout
+    # the request log keeps the ping without its token, even in the database file
+    d.stop()
+    import sqlite3
+    db = sqlite3.connect(str(d.dir / 'vigil.db'))
+    paths = [p for (p,) in db.execute("SELECT path FROM requests WHERE route LIKE '/api/v1/push%'")]
+    db.close()
+    assert paths and all(p.startswith('/api/v1/push/<secret>') for p in paths), paths
+    assert not any(TOKEN in p for p in paths)
 
 
 def test_config_errors(tmp_path):
@@ -163,12 +171,15 @@ def test_config_errors(tmp_path):
     cfg.write_text('monitors:\n' +
                    monitor_yaml('Short', type='push', token='abc', period='1h') +
                    monitor_yaml('Slash', type='push', token='abc/def/0123456789', period='1h') +
-                   monitor_yaml('No Period', type='push', token='0123456789abcdef01'))
+                   monitor_yaml('No Period', type='push', token='0123456789abcdef01') +
+                   monitor_yaml('Twin A', type='push', token='twin-token-0123456789', period='1h') +
+                   monitor_yaml('Twin B', type='push', token='twin-token-0123456789', period='1h'))
     r = run_cli('config', 'check', str(cfg))
     assert r.returncode == 2
     assert 'token' in r.stderr and 'use 16 to 127' in r.stderr
     assert "only letters, digits, '-' and '_'" in r.stderr
     assert 'period' in r.stderr
+    assert 'is also the token of monitors[3]: each push monitor needs its own' in r.stderr
 
 
 def test_exec_reports_start_success_and_failure(daemon, tmp_path):

@@ -73,6 +73,10 @@ def test_schemes_other_than_http_are_refused(daemon, targets):
     for path in ['/redirect-file', '/redirect-gopher']:
         r = create(d, dict(name=path, type='http', url=targets.http + path))
         assert run(d, r.json()['id'])['reason'] == 'redirect_forbidden'
+    # a postgres URL may not send the password file's entry for one host to another address
+    r = create(d, dict(name='pg', type='postgres',
+                       url='host=db.internal hostaddr=127.0.0.1 port=5432 user=app'))
+    assert r.status_code == 400 and 'give host or hostaddr, not both' in r.text, r.text
     for body in (dict(name='cmd', type='command', command='id'),
                  dict(name='f', type='file', path='/etc/shadow'),
                  dict(name='p', type='process', match='sshd')):

@@ -1,4 +1,5 @@
 /* webhook: everything Vigil knows as JSON, stable field names; custom method and headers. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,10 +60,10 @@ static char *render_template(const struct conf_channel *c, const struct render_i
 		return NULL; /* Vigil's own JSON */
 	snprintf(id, sizeof(id), "%lld", (long long)in->alert_id);
 	snprintf(duration, sizeof(duration), "%lld", (long long)((in->t_ms - in->started) / 1000));
-	if (in->metric != NULL) {
-		snprintf(value, sizeof(value), "%g", in->value);
-		snprintf(threshold, sizeof(threshold), "%g", in->threshold);
-	}
+	if (in->metric != NULL && isfinite(in->value)) /* JSON has no nan nor inf */
+		snprintf(value, sizeof(value), "%.17g", in->value);
+	if (in->metric != NULL && isfinite(in->threshold))
+		snprintf(threshold, sizeof(threshold), "%.17g", in->threshold);
 	return template_render(c->template, strlen(c->template), f, sizeof(f) / sizeof(f[0]),
 	                       TMPL_JSON);
 }
