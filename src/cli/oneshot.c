@@ -45,7 +45,14 @@ struct vigil_config *oneshot_config(const char *target, int64_t timeout_ms)
 		conf_print_string(&y, colon + 1);
 		(void)!buf_putc(&y, '\n');
 	} else {
-		(void)!buf_puts(&y, "    type: http\n    url: ");
+		/* the type is the URL's scheme: redis://, postgres[ql]://, else http(s) */
+		const char *type = strncmp(target, "redis://", 8) == 0 ? "redis"
+		                   : strncmp(target, "postgres://", 11) == 0 ||
+		                                   strncmp(target, "postgresql://", 13) == 0
+		                           ? "postgres"
+		                           : "http";
+
+		(void)!buf_printf(&y, "    type: %s\n    url: ", type);
 		conf_print_string(&y, target);
 		(void)!buf_putc(&y, '\n');
 	}

@@ -22,9 +22,10 @@ const struct cli_verb cli_wait_verb = {
 	"wait until a target is healthy",
 	"Checks the target every interval until it is healthy (exit 0) or the\n"
 	"timeout passes (exit 2). An http(s) URL is healthy when it answers 2xx; a\n"
-	"tcp://host:port when it accepts a connection. Useful before starting a\n"
-	"service that needs another one. A progress line goes to stderr when it is\n"
-	"a terminal.\n"
+	"tcp://host:port when it accepts a connection; redis://host:port when it\n"
+	"answers PING; postgres://user@host:port/db when it accepts the login.\n"
+	"Useful before starting a service that needs another one. A progress line\n"
+	"goes to stderr when it is a terminal.\n"
 	"\n"
 	"  -t, --timeout DUR    give up after this long (default 300s)\n"
 	"  -i, --interval DUR   time between checks (default 2s)\n",
