@@ -12,6 +12,7 @@
 
 #include "alert/alert_int.h"
 
+struct buf;
 struct conf_channel;
 
 /* What a delivery sends: built by prepare, freed by channel_request_free. */
@@ -51,6 +52,9 @@ struct channel_kind {
 };
 
 extern const struct channel_kind *const channel_kinds[];
+
+/* Appends S to B with HTML's special characters escaped (and line breaks as <br> when BREAKS). */
+void channel_html(struct buf *b, const char *s, bool breaks);
 
 /* A request to C's URL with CONTENT_TYPE and the idempotency key (the common case). */
 int channel_prepare_default(const struct conf_channel *c, const struct outbox_msg *m,

@@ -10,6 +10,7 @@
 
 #include "alert/channel.h"
 #include "conf/conf.h"
+#include "util/buf.h"
 #include "util/time.h"
 #include "util/tz.h"
 #include "util/xmalloc.h"
@@ -108,6 +109,21 @@ char *render_body(const struct conf_channel *c, const struct render_input *in)
 	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	return text;
+}
+
+void channel_html(struct buf *b, const char *s, bool breaks)
+{
+	for (; *s; s++) {
+		const char *e = *s == '<'              ? "&lt;"
+		                : *s == '>'            ? "&gt;"
+		                : *s == '&'            ? "&amp;"
+		                : *s == '"'            ? "&quot;"
+		                : *s == '\''           ? "&#39;"
+		                : *s == '\n' && breaks ? "<br>"
+		                                       : NULL;
+
+		(void)!(e ? buf_puts(b, e) : buf_putc(b, *s));
+	}
 }
 
 int channel_prepare_default(const struct conf_channel *c, const struct outbox_msg *m,

@@ -272,17 +272,6 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b)
 	*b = uv_buf_init(cr->chunk, sizeof(cr->chunk));
 }
 
-/* Keeps what fits under the cap of B and drops the rest. */
-static void keep(struct buf *b, const char *data, size_t n)
-{
-	size_t room = b->max > b->len ? b->max - b->len : 0;
-
-	if (n > room)
-		n = room;
-	if (n > 0)
-		(void)!buf_append(b, data, n);
-}
-
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 {
 	struct command_run *cr = s->data;
@@ -291,9 +280,9 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 	if (n > 0) {
 		if (is_out) {
 			cr->out_total += (size_t)n;
-			keep(&cr->run->result.body, b->base, (size_t)n);
+			buf_append_some(&cr->run->result.body, b->base, (size_t)n);
 		} else {
-			keep(&cr->errbuf, b->base, (size_t)n);
+			buf_append_some(&cr->errbuf, b->base, (size_t)n);
 		}
 		return;
 	}

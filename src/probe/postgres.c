@@ -250,7 +250,6 @@ static void keep_row(struct pg_run *p, const PGresult *res, int row)
 {
 	struct probe_result *r = &p->run->result;
 	int i, n = PQnfields(res);
-	size_t room;
 
 	p->have_row = true;
 	buf_reset(&r->body);
@@ -261,8 +260,7 @@ static void keep_row(struct pg_run *p, const PGresult *res, int row)
 
 		if (i > 0 && buf_putc(&r->body, '|') < 0)
 			break;
-		room = r->body.max - r->body.len;
-		(void)!buf_append(&r->body, v, len < room ? len : room);
+		buf_append_some(&r->body, v, len);
 	}
 	if (n == 0)
 		return;
@@ -271,10 +269,7 @@ static void keep_row(struct pg_run *p, const PGresult *res, int row)
 		return;
 	}
 	(void)!buf_putc(&r->headers, 'V');
-	room = r->headers.max - r->headers.len;
-	(void)!buf_append(&r->headers, PQgetvalue(res, row, 0),
-	                  (size_t)PQgetlength(res, row, 0) < room ? (size_t)PQgetlength(res, row, 0)
-	                                                          : room);
+	buf_append_some(&r->headers, PQgetvalue(res, row, 0), (size_t)PQgetlength(res, row, 0));
 }
 
 static void query_error(struct pg_run *p, const PGresult *res)

@@ -339,8 +339,7 @@ static void got_info(struct redis_run *t, const redisReply *rep)
 	/* INFO goes where http keeps headers: the result's other text slot. */
 	buf_free(&r->headers);
 	buf_init(&r->headers, REDIS_INFO_KEEP);
-	(void)!buf_append(&r->headers, rep->str,
-	                  rep->len < REDIS_INFO_KEEP ? rep->len : REDIS_INFO_KEEP);
+	buf_append_some(&r->headers, rep->str, rep->len);
 	if (redis_info_number(r->headers.data, r->headers.len, "used_memory", &v))
 		probe_result_value(r, "used_memory", v);
 	if (redis_info_number(r->headers.data, r->headers.len, "connected_clients", &v))

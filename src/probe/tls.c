@@ -267,8 +267,7 @@ static void describe_chain(struct tls_run *t, X509 *leaf)
 	len = BIO_get_mem_data(b, &data);
 	buf_reset(&r->body);
 	if (len > 0)
-		(void)!buf_append(&r->body, data,
-		                  (size_t)len < PROBE_BODY_KEEP ? (size_t)len : PROBE_BODY_KEEP);
+		buf_append_some(&r->body, data, (size_t)len);
 	BIO_free(b);
 }
 

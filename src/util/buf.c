@@ -58,6 +58,15 @@ int buf_append(struct buf *b, const void *data, size_t len)
 	return 0;
 }
 
+size_t buf_append_some(struct buf *b, const void *data, size_t len)
+{
+	size_t room = b->max == 0 ? len : b->max > b->len ? b->max - b->len : 0;
+
+	if (len > room)
+		len = room;
+	return len > 0 && buf_append(b, data, len) == 0 ? len : 0;
+}
+
 int buf_puts(struct buf *b, const char *s)
 {
 	return buf_append(b, s, strlen(s));

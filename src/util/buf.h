@@ -24,6 +24,8 @@ void buf_reset(struct buf *b);
  * case B is unchanged.
  */
 int buf_append(struct buf *b, const void *data, size_t len) __attribute__((warn_unused_result));
+/* Appends what fits of LEN bytes under the cap (all of them without one); returns how many. */
+size_t buf_append_some(struct buf *b, const void *data, size_t len);
 int buf_puts(struct buf *b, const char *s) __attribute__((warn_unused_result));
 int buf_putc(struct buf *b, char c) __attribute__((warn_unused_result));
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)))

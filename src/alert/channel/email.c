@@ -13,20 +13,6 @@
 #include "util/time.h"
 #include "util/xmalloc.h"
 
-/* Appends S to B with the HTML special characters escaped. */
-static void html(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		const char *e = *s == '<'   ? "&lt;"
-		                : *s == '>' ? "&gt;"
-		                : *s == '&' ? "&amp;"
-		                : *s == '"' ? "&quot;"
-		                            : NULL;
-
-		(void)!(e ? buf_puts(b, e) : buf_putc(b, *s));
-	}
-}
-
 /* Header values keep to one line. */
 static void one_line(struct buf *b, const char *s)
 {
@@ -65,11 +51,11 @@ static char *render_text(const struct conf_channel *c, const struct render_input
 	                    "<html><body><h2 style=\"color:");
 	(void)!buf_puts(&b, t->resolved ? "#2e7d32" : "#c62828");
 	(void)!buf_puts(&b, "\">");
-	html(&b, t->title);
+	channel_html(&b, t->title, false);
 	(void)!buf_puts(&b, "</h2><p>");
-	html(&b, t->detail);
+	channel_html(&b, t->detail, false);
 	(void)!buf_puts(&b, "</p><p style=\"color:#666\">");
-	html(&b, t->footer);
+	channel_html(&b, t->footer, false);
 	(void)!buf_printf(&b, "</p></body></html>\r\n--%s--\r\n", boundary);
 	return buf_steal(&b);
 }

@@ -16,22 +16,6 @@
 /* An escaped title, detail and footer fit: each byte grows to six at most. */
 #define MATRIX_HTML_MAX 16384
 
-/* Appends S to B with the HTML special characters escaped and line breaks as <br>. */
-static void html(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		const char *e = *s == '<'    ? "&lt;"
-		                : *s == '>'  ? "&gt;"
-		                : *s == '&'  ? "&amp;"
-		                : *s == '"'  ? "&quot;"
-		                : *s == '\'' ? "&#39;"
-		                : *s == '\n' ? "<br>"
-		                             : NULL;
-
-		(void)!(e ? buf_puts(b, e) : buf_putc(b, *s));
-	}
-}
-
 static json_t *render(const struct render_input *in, const struct channel_text *t)
 {
 	char text[2048];
@@ -43,11 +27,11 @@ static json_t *render(const struct render_input *in, const struct channel_text *
 	buf_init(&b, MATRIX_HTML_MAX);
 	(void)!buf_printf(&b, "<strong><font data-mx-color=\"%s\">",
 	                  t->resolved ? "#2e7d32" : "#c62828");
-	html(&b, t->title);
+	channel_html(&b, t->title, true);
 	(void)!buf_puts(&b, "</font></strong><br>");
-	html(&b, t->detail);
+	channel_html(&b, t->detail, true);
 	(void)!buf_puts(&b, "<br><em>");
-	html(&b, t->footer);
+	channel_html(&b, t->footer, true);
 	(void)!buf_puts(&b, "</em>");
 	/* m.mentions, even empty, keeps an "@room" in a probe's message from pinging everyone */
 	doc = json_pack("{s:s,s:s,s:s,s:s,s:{}}", "msgtype", "m.text", "body", text, "format",
