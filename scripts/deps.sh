@@ -16,7 +16,7 @@ prometheus prometheus-blackbox-exporter prometheus-node-exporter prometheus-aler
 openssl curl tzdata
 nginx-light wrk slowhttptest
 redis-server postgresql postgresql-common monitoring-plugins-basic libmonitoring-plugin-perl
-python3-dnslib nftables iproute2
+python3-dnslib nftables iproute2 locales
 "
 
 missing=""
