@@ -1,6 +1,9 @@
 /* Usage, help and version output. */
+#include <ares.h>
 #include <curl/curl.h>
+#include <hiredis.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 #include <sqlite3.h>
@@ -72,5 +75,7 @@ int cli_version(void)
 	printf("libcurl %s, libmicrohttpd %s, SQLite %s, libuv %s, libyaml %s, jansson %s, %s\n",
 	       curl->version, MHD_get_version(), sqlite3_libversion(), uv_version_string(),
 	       yaml_get_version_string(), jansson_version_str(), OpenSSL_version(OPENSSL_VERSION));
+	printf("c-ares %s, hiredis %d.%d.%d, libpq %d.%d\n", ares_version(NULL), HIREDIS_MAJOR,
+	       HIREDIS_MINOR, HIREDIS_PATCH, PQlibVersion() / 10000, PQlibVersion() % 10000);
 	return CLI_OK;
 }

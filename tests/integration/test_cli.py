@@ -13,6 +13,9 @@ def test_version_names_libraries():
     assert re.fullmatch(r'vigil \d+\.\d+\.\d+', first)
     for lib in ('libcurl', 'libmicrohttpd', 'SQLite', 'libuv'):
         assert re.search(lib + r' \d+\.\d+', libs), libs
+    probes = r.stdout.splitlines()[2]
+    for lib in ('c-ares', 'hiredis', 'libpq'):
+        assert re.search(lib + r' \d+\.\d+', probes), probes
 
 
 def test_help_lists_verbs():
