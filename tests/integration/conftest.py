@@ -60,6 +60,26 @@ def run_cli(*args, env=None, cwd=None, timeout=30, input=None):
                           cwd=cwd, timeout=timeout, input=input)
 
 
+def open_fds(pid):
+    """How many file descriptors process PID has open."""
+    return len(os.listdir(f'/proc/{pid}/fd'))
+
+
+def children(pid):
+    """Pids whose parent is PID (zombies included: an unreaped child is a leak too)."""
+    out = []
+    for name in os.listdir('/proc'):
+        if name.isdigit():
+            try:
+                with open(f'/proc/{name}/stat') as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(')') + 2:].split()[1]) == pid:
+                out.append(int(name))
+    return out
+
+
 def sanitizer_report(text):
     return any(m in text for m in SANITIZER_MARKERS)
 

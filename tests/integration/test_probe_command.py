@@ -12,7 +12,7 @@ import sys
 import pytest
 import requests
 
-from conftest import api, monitor_yaml, run_cli, vigil_bin, wait_for
+from conftest import api, monitor_yaml, run_cli, vigil_bin, wait_for, open_fds, children
 import perfdata_diff
 
 PLUGINS = '/usr/lib/nagios/plugins'
@@ -275,23 +275,6 @@ def test_unterminated_quote_is_a_config_error(tmp_path):
     r = run_cli('config', 'check', str(cfg))
     assert r.returncode != 0
     assert 'monitors[0].command: unterminated single quote (column 12)' in r.stderr + r.stdout
-
-
-def open_fds(pid):
-    return len(os.listdir(f'/proc/{pid}/fd'))
-
-
-def children(pid):
-    out = []
-    for name in os.listdir('/proc'):
-        if name.isdigit():
-            try:
-                st = open(f'/proc/{name}/stat').read()
-            except OSError:
-                continue
-            if int(st[st.rindex(')') + 2:].split()[1]) == pid:
-                out.append(int(name))
-    return out
 
 
 # ---- the daemon, 100 times ----

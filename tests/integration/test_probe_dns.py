@@ -13,7 +13,7 @@ import threading
 import pytest
 import requests
 
-from conftest import api, monitor_yaml, run_cli, vigil_bin, wait_for
+from conftest import api, monitor_yaml, run_cli, vigil_bin, wait_for, open_fds, children
 from dnsserver import DnsServer
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -325,23 +325,6 @@ def test_cancel_in_flight_on_shutdown(daemon, dns):
     assert d.stop() == 0
     t.join(10)
     # (the fixture fails the test on any sanitizer report in the daemon's log)
-
-
-def open_fds(pid):
-    return len(os.listdir(f'/proc/{pid}/fd'))
-
-
-def children(pid):
-    out = []
-    for name in os.listdir('/proc'):
-        if name.isdigit():
-            try:
-                stat = open(f'/proc/{name}/stat').read()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(')') + 2:].split()[1]) == pid:
-                out.append(int(name))
-    return out
 
 
 def test_daemon_runs_100_times_without_leaks(daemon, dns):

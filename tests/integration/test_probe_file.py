@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import api, monitor_yaml, run_cli, vigil_bin, wait_for
+from conftest import api, monitor_yaml, run_cli, vigil_bin, wait_for, children
 
 TOKEN = 'file-test-token-0123456789'
 HOUR = 3600
@@ -239,12 +239,5 @@ def test_daemon_runs_100_times_without_leaks(daemon, tmp_path):
             what=f'100 results of {mid} committed')
         assert all(r['reason'] == reason and r['latency_ms'] < 100 + 1000 for r in rows), rows
     assert len(os.listdir(f'/proc/{d.proc.pid}/fd')) <= fds_warm + 4
-    assert not [n for n in os.listdir('/proc') if n.isdigit() and _ppid(n) == d.proc.pid]
+    assert children(d.proc.pid) == []
 
-
-def _ppid(pid):
-    try:
-        stat = open(f'/proc/{pid}/stat').read()
-    except OSError:
-        return None
-    return int(stat[stat.rindex(')') + 2:].split()[1])

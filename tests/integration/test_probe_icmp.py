@@ -11,7 +11,8 @@ import tempfile
 
 import pytest
 
-from conftest import monitor_yaml, run_cli, sanitizer_report, vigil_bin, wait_for
+from conftest import (monitor_yaml, run_cli, sanitizer_report, vigil_bin, wait_for, open_fds,
+                      children)
 
 TOKEN = 'icmp-test-token-0123456789abcdef'
 NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
@@ -254,17 +255,6 @@ def ns_api(pid, path):
     if r.returncode != 0:
         raise OSError(r.stderr.strip()[-300:])
     return json.loads(r.stdout)
-
-
-def open_fds(pid):
-    return len(os.listdir(f'/proc/{pid}/fd'))
-
-
-def children(pid):
-    try:
-        return pathlib.Path(f'/proc/{pid}/task/{pid}/children').read_text().split()
-    except FileNotFoundError:
-        return []
 
 
 @needs_root

@@ -1,6 +1,5 @@
 """The postgres probe against a real PostgreSQL cluster started for this module."""
 import json
-import os
 import pathlib
 import re
 from urllib.parse import quote
@@ -8,7 +7,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from conftest import api, monitor_yaml, run_cli, sanitizer_report, wait_for
+from conftest import api, monitor_yaml, run_cli, sanitizer_report, wait_for, open_fds, children
 from pgserver import PgServer
 from redisserver import FakeRedis, FullBacklog
 
@@ -210,23 +209,6 @@ def test_api_monitors(daemon, pg):
     assert create(d2, name='p', type='postgres', url=pg.url(), query='SELECT 1',
                   interval='1h').status_code == 201
     assert run(d2, 'p')['reason'] == 'ok'
-
-
-def open_fds(pid):
-    return len(os.listdir(f'/proc/{pid}/fd'))
-
-
-def children(pid):
-    out = []
-    for name in os.listdir('/proc'):
-        if name.isdigit():
-            try:
-                stat = open(f'/proc/{name}/stat').read()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(')') + 2:].split()[1]) == pid:
-                out.append(int(name))
-    return out
 
 
 def test_daemon_runs_100_times_without_leaks(daemon, pg, targets):

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from conftest import api, monitor_yaml, run_cli, wait_for
+from conftest import api, monitor_yaml, run_cli, wait_for, children
 
 PY = '/usr/bin/python3'
 TOKEN = 'process-test-token-0123456789'
@@ -195,20 +195,6 @@ def test_config_errors(tmp_path, keys, error):
     r = run_cli('config', 'check', str(cfg))
     assert r.returncode != 0
     assert error in r.stderr, r.stderr
-
-
-def children(pid):
-    """Pids whose parent is PID."""
-    out = []
-    for name in os.listdir('/proc'):
-        if name.isdigit():
-            try:
-                stat = open(f'/proc/{name}/stat').read()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(')') + 2:].split()[1]) == pid:
-                out.append(int(name))
-    return out
 
 
 def test_daemon_runs_100_times_without_leaks(daemon, procs):

@@ -1,13 +1,12 @@
 """The redis probe against a real redis-server (with and without a password) and fakes."""
 import json
-import os
 import pathlib
 import re
 
 import pytest
 import requests
 
-from conftest import api, monitor_yaml, run_cli, sanitizer_report, wait_for
+from conftest import api, monitor_yaml, run_cli, sanitizer_report, wait_for, open_fds, children
 from redisserver import FakeRedis, FullBacklog, RedisServer
 
 TOKEN = 'operator-token-0123456789'
@@ -194,23 +193,6 @@ def test_api_monitor_targets_checked(daemon, redis):
     r = requests.post(d2.url('/api/v1/monitors/api-redis/run'), timeout=30,
                       headers={'Authorization': f'Bearer {TOKEN}'})
     assert r.json()['result']['reason'] == 'ok', r.text
-
-
-def open_fds(pid):
-    return len(os.listdir(f'/proc/{pid}/fd'))
-
-
-def children(pid):
-    out = []
-    for name in os.listdir('/proc'):
-        if name.isdigit():
-            try:
-                stat = open(f'/proc/{name}/stat').read()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(')') + 2:].split()[1]) == pid:
-                out.append(int(name))
-    return out
 
 
 def test_daemon_runs_100_times_without_leaks(daemon, redis, redis_pw, targets):

@@ -2,13 +2,12 @@
 expired, self-signed and misnamed certificates, a refused port, a port that never answers,
 a port that does not speak TLS; certificate alerts; no fd left behind over 100 runs."""
 import json
-import os
 import re
 import time
 
 import pytest
 
-from conftest import api, monitor_yaml, run_cli, sanitizer_report, wait_for
+from conftest import api, monitor_yaml, run_cli, sanitizer_report, wait_for, open_fds, children
 from receiver import Receiver
 
 TOKEN = 'tls-test-token-0123456789abcdef'
@@ -175,18 +174,6 @@ def test_certificate_alert_and_api(daemon, targets):
         assert m and float(m.group(1)) == targets.tls_valid_not_after
     finally:
         hook.stop()
-
-
-def open_fds(pid):
-    return len(os.listdir(f'/proc/{pid}/fd'))
-
-
-def children(pid):
-    try:
-        with open(f'/proc/{pid}/task/{pid}/children') as f:
-            return f.read().split()
-    except FileNotFoundError:
-        return []
 
 
 def test_hundred_runs_leave_no_fd(daemon, targets):
