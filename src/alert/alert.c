@@ -5,7 +5,9 @@
 
 #include "alert/alert_int.h"
 #include "conf/conf.h"
+#include "probe/probe.h"
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "util/time.h"
 #include "util/xmalloc.h"
@@ -21,6 +23,7 @@ struct alerting *alerting_new(uv_loop_t *loop, struct store *store, struct curl_
 	a->store = store;
 	a->curl = curl;
 	a->cfg = conf_ref(cfg);
+	a->clock = time_wall_ms;
 	a->next_alert = a->next_msg = 1;
 	a->box = xcalloc(1, sizeof(*a->box));
 	atomic_init(&a->box->refs, 1);
@@ -66,8 +69,7 @@ static struct firing *find(struct alerting *a, int64_t key, const char *rule)
 	return NULL;
 }
 
-/* Keeps a copy of ONLY (the monitor's own channels) with F for its follow-ups. */
-static void keep_channels(struct firing *f, const struct conf_strlist *only)
+void alert_keep_channels(struct firing *f, const struct conf_strlist *only)
 {
 	size_t i;
 
@@ -77,7 +79,7 @@ static void keep_channels(struct firing *f, const struct conf_strlist *only)
 	f->nchannels = only->n;
 }
 
-static void free_firing(struct firing *f)
+void alert_free_firing(struct firing *f)
 {
 	size_t i;
 
@@ -90,6 +92,33 @@ static void free_firing(struct firing *f)
 struct firing *alert_find(struct alerting *a, int64_t key, const char *rule)
 {
 	return find(a, key, rule);
+}
+
+struct firing *alert_by_id(struct alerting *a, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < a->nfiring; i++)
+		if (a->firing[i].v.id == id)
+			return &a->firing[i];
+	return NULL;
+}
+
+/* The channels of TEXT (one per line) into F. */
+static void channels_from_text(struct firing *f, const char *text)
+{
+	char *copy = xstrdup(text), *save = NULL, *name;
+	struct conf_strlist l = { NULL, 0 };
+	size_t cap = 0;
+
+	for (name = strtok_r(copy, "\n", &save); name != NULL; name = strtok_r(NULL, "\n", &save)) {
+		l.v = xgrow(l.v, &cap, l.n + 1, sizeof(*l.v));
+		l.v[l.n++] = name;
+	}
+	if (l.n > 0)
+		alert_keep_channels(f, &l);
+	free(l.v);
+	free(copy);
 }
 
 struct firing *alert_open(struct alerting *a, int64_t monitor_key, const char *rule,
@@ -147,8 +176,12 @@ void alerting_boot(struct alerting *a, const struct store_boot *boot)
 		f->message = xstrdup(b->message ? b->message : "");
 		f->notified = b->notified;
 		f->escalation = b->escalation;
+		f->announced = true; /* its messages may have gone: never taken back */
+		if (b->channels != NULL)
+			channels_from_text(f, b->channels);
 		alert_subject(f, b->slug, b->monitor ? b->name : b->rule);
 	}
+	rules_boot(a, boot);
 	for (i = 0; i < boot->noutbox; i++) {
 		const struct store_boot_outbox *o = &boot->outbox[i];
 		struct outbox_msg *m = xcalloc(1, sizeof(*m));
@@ -161,7 +194,10 @@ void alerting_boot(struct alerting *a, const struct store_boot *boot)
 		snprintf(m->channel, sizeof(m->channel), "%s", o->channel);
 		snprintf(m->kind, sizeof(m->kind), "%s", o->kind);
 		snprintf(m->idem_key, sizeof(m->idem_key), "%s", o->idem_key);
+		snprintf(m->severity, sizeof(m->severity), "%s", o->severity);
 		m->body = xstrdup(o->body);
+		m->summary = o->summary ? xstrdup(o->summary) : NULL;
+		m->not_before = m->next_at;
 		m->ready = true; /* read from the database: committed */
 		outbox_add(a, m);
 	}
@@ -257,6 +293,100 @@ static bool chosen(const struct conf_alerting *al, const struct conf_strlist *on
 	return false;
 }
 
+/* A notification of F to channel C for IN (its id given here), not yet queued. */
+static struct outbox_msg *make_msg(struct alerting *a, const struct firing *f,
+                                   const struct conf_channel *c, const struct render_input *in)
+{
+	const struct conf_alerting *al = &a->cfg->alerting;
+	struct render_input r = *in;
+	struct outbox_msg *m = xcalloc(1, sizeof(*m));
+	int64_t window = channel_group_window(al, c);
+	char key[80];
+
+	r.tz = al->tz;
+	snprintf(key, sizeof(key), "vigil-%lld-%s-%lld", (long long)f->v.id, in->kind,
+	         (long long)a->next_msg);
+	r.idem_key = key;
+	m->id = a->next_msg++;
+	m->alert = f->v.id;
+	m->created = in->t_ms;
+	/* a network failure waits for the correlation verdict, and any for its group */
+	m->not_before = in->t_ms;
+	if (a->hold_network && f->network && strcmp(in->kind, "trigger") == 0)
+		m->not_before += al->correlation.hold;
+	m->next_at = in->t_ms + window > m->not_before ? in->t_ms + window : m->not_before;
+	snprintf(m->channel, sizeof(m->channel), "%s", c->name);
+	snprintf(m->kind, sizeof(m->kind), "%s", in->kind);
+	snprintf(m->idem_key, sizeof(m->idem_key), "%s", key);
+	snprintf(m->severity, sizeof(m->severity), "%s", f->v.severity);
+	m->body = render_body(c, &r);
+	if (m->body == NULL) /* not UTF-8 in the message: say less */
+		m->body = xasprintf("{\"text\": \"alert %lld: monitor %s is %s\"}",
+		                    (long long)f->v.id, in->monitor_id, in->status);
+	if (channel_groupable(c))
+		m->summary = render_summary(in);
+	return m;
+}
+
+/* Bytes of the op's blob for rows MSGS[N] and CHANNELS (may be NULL). */
+static size_t blob_size(struct outbox_msg *const *msgs, size_t n, const char *channels)
+{
+	size_t i, size = n * sizeof(struct store_outbox) + (channels ? strlen(channels) : 0);
+
+	for (i = 0; i < n; i++)
+		size += strlen(msgs[i]->body) + (msgs[i]->summary ? strlen(msgs[i]->summary) : 0);
+	return size ? size : 1;
+}
+
+/* Appends S (may be NULL) to BLOB at *OFF; sets where it went. */
+static void blob_put(char *blob, size_t *off, const char *s, size_t *at, size_t *len)
+{
+	*at = *off;
+	*len = s ? strlen(s) : 0;
+	if (*len > 0)
+		memcpy(blob + *off, s, *len);
+	*off += *len;
+}
+
+/* The op's blob: the outbox rows, then their bodies and summaries, then CHANNELS. */
+static void fill_blob(struct store_op *op, struct outbox_msg *const *msgs, size_t n,
+                      const char *channels)
+{
+	struct store_outbox *rows = xcalloc(1, blob_size(msgs, n, channels));
+	size_t i, off = n * sizeof(*rows);
+
+	for (i = 0; i < n; i++) {
+		rows[i].id = msgs[i]->id;
+		rows[i].alert = msgs[i]->alert;
+		rows[i].created = msgs[i]->created;
+		rows[i].next_at = msgs[i]->next_at;
+		memcpy(rows[i].channel, msgs[i]->channel, sizeof(rows[i].channel));
+		memcpy(rows[i].kind, msgs[i]->kind, sizeof(rows[i].kind));
+		memcpy(rows[i].idem_key, msgs[i]->idem_key, sizeof(rows[i].idem_key));
+		blob_put((char *)rows, &off, msgs[i]->body, &rows[i].body_off, &rows[i].body_len);
+		blob_put((char *)rows, &off, msgs[i]->summary, &rows[i].summary_off,
+		         &rows[i].summary_len);
+	}
+	blob_put((char *)rows, &off, channels, &op->u.alert.channels_off,
+	         &op->u.alert.channels_len);
+	op->blob = rows;
+	op->nrows = n;
+}
+
+/* F's own channels, one per line (caller frees), or NULL. */
+static char *channels_text(const struct firing *f)
+{
+	struct buf b;
+	size_t i;
+
+	if (f->nchannels == 0)
+		return NULL;
+	buf_init(&b, 0);
+	for (i = 0; i < f->nchannels; i++)
+		(void)!buf_printf(&b, "%s%s", i ? "\n" : "", f->channels[i]);
+	return buf_steal(&b);
+}
+
 /*
  * Writes the alert row of F and one notification per channel that wants it,
  * in one op (one durable transaction), and queues the notifications to go
@@ -269,14 +399,14 @@ void alert_record(struct alerting *a, const struct firing *f, int64_t resolved,
 	const struct conf_channel *ch = al->channels.v;
 	struct store_op *op = store_op_new(STORE_OP_ALERT);
 	struct outbox_msg *msgs[CHANNELS_MAX];
-	struct store_outbox *rows;
-	char *bodies[CHANNELS_MAX];
-	size_t i, n = 0, size, off;
+	char *channels = channels_text(f);
+	size_t i, n = 0;
 
 	op->u.alert.id = f->v.id;
 	op->u.alert.monitor = f->v.monitor_key;
 	op->u.alert.started = f->v.started;
 	op->u.alert.resolved = resolved;
+	op->u.alert.suppressed = f->suppressed;
 	op->u.alert.acked_at = f->v.acked_at;
 	op->u.alert.notified = f->notified;
 	op->u.alert.escalation = f->escalation;
@@ -284,54 +414,20 @@ void alert_record(struct alerting *a, const struct firing *f, int64_t resolved,
 	snprintf(op->u.alert.severity, sizeof(op->u.alert.severity), "%s", f->v.severity);
 	snprintf(op->u.alert.acked_by, sizeof(op->u.alert.acked_by), "%s", f->v.acked_by);
 	op->text = xstrdup(f->message);
-	for (i = 0; in != NULL && i < al->channels.n && n < CHANNELS_MAX; i++) {
-		struct render_input r = *in;
-		struct outbox_msg *m;
-		char key[80];
-
-		r.tz = al->tz;
-		if (!chosen(al, only, ch[i].name) ||
-		    !wants(&ch[i], f->v.severity, strcmp(in->kind, "resolve") == 0))
-			continue;
-		snprintf(key, sizeof(key), "vigil-%lld-%s-%lld", (long long)f->v.id, in->kind,
-		         (long long)a->next_msg);
-		r.idem_key = key;
-		m = xcalloc(1, sizeof(*m));
-		m->id = a->next_msg++;
-		m->alert = f->v.id;
-		m->created = in->t_ms;
-		m->next_at = in->t_ms;
-		snprintf(m->channel, sizeof(m->channel), "%s", ch[i].name);
-		snprintf(m->kind, sizeof(m->kind), "%s", in->kind);
-		snprintf(m->idem_key, sizeof(m->idem_key), "%s", key);
-		m->body = render_body(&ch[i], &r);
-		if (m->body == NULL) /* not UTF-8 in the message: say less */
-			m->body = xasprintf("{\"text\": \"alert %lld: monitor %s is %s\"}",
-			                    (long long)f->v.id, in->monitor_id, in->status);
-		bodies[n] = m->body;
-		msgs[n++] = m;
+	for (i = 0; in != NULL && i < al->channels.n && n < CHANNELS_MAX; i++)
+		if (chosen(al, only, ch[i].name) &&
+		    wants(&ch[i], f->v.severity, strcmp(in->kind, "resolve") == 0))
+			msgs[n++] = make_msg(a, f, &ch[i], in);
+	fill_blob(op, msgs, n, channels);
+	free(channels);
+	if (a->store == NULL) { /* the rule tests: nothing is written, all counts as committed */
+		store_op_free(op);
+		for (i = 0; i < n; i++) {
+			msgs[i]->ready = true;
+			outbox_add(a, msgs[i]);
+		}
+		return;
 	}
-	/* the op's blob: the rows, then their bodies */
-	size = n * sizeof(*rows);
-	for (i = 0; i < n; i++)
-		size += strlen(bodies[i]);
-	rows = xcalloc(1, size ? size : 1);
-	off = n * sizeof(*rows);
-	for (i = 0; i < n; i++) {
-		rows[i].id = msgs[i]->id;
-		rows[i].alert = msgs[i]->alert;
-		rows[i].created = msgs[i]->created;
-		rows[i].next_at = msgs[i]->next_at;
-		memcpy(rows[i].channel, msgs[i]->channel, sizeof(rows[i].channel));
-		memcpy(rows[i].kind, msgs[i]->kind, sizeof(rows[i].kind));
-		memcpy(rows[i].idem_key, msgs[i]->idem_key, sizeof(rows[i].idem_key));
-		rows[i].body_off = off;
-		rows[i].body_len = strlen(bodies[i]);
-		memcpy((char *)rows + off, bodies[i], rows[i].body_len);
-		off += rows[i].body_len;
-	}
-	op->blob = rows;
-	op->nrows = n;
 	if (n > 0) {
 		struct commit_note *c = xcalloc(1, sizeof(*c));
 
@@ -346,6 +442,14 @@ void alert_record(struct alerting *a, const struct firing *f, int64_t resolved,
 		outbox_add(a, msgs[i]);
 	if (store_submit(a->store, op) == 0)
 		store_flush(a->store);
+}
+
+/* Whether reason code REASON is one a broken network on Vigil's side gives too. */
+static bool network_reason(const char *reason)
+{
+	enum probe_outcome o;
+
+	return reason != NULL && probe_outcome_parse(reason, &o) == 0 && probe_outcome_network(o);
 }
 
 void alerting_transition(struct alerting *a, int64_t key, const char *id, const char *name,
@@ -378,7 +482,8 @@ void alerting_transition(struct alerting *a, int64_t key, const char *id, const 
 		               message, t_ms);
 		alert_subject(f, id, name);
 		if (only != NULL)
-			keep_channels(f, only);
+			alert_keep_channels(f, only);
+		f->network = network_reason(reason);
 		in.alert_id = f->v.id;
 		in.rule = f->v.rule;
 		in.severity = f->v.severity;
@@ -398,7 +503,7 @@ void alerting_transition(struct alerting *a, int64_t key, const char *id, const 
 		log_info("alerting: alert %lld resolved: %s is %s", (long long)done.v.id, id,
 		         in.status);
 		alert_record(a, &done, t_ms, &in, only);
-		free_firing(&done);
+		alert_free_firing(&done);
 	}
 }
 
@@ -425,7 +530,7 @@ static bool side_alert(struct alerting *a, int64_t key, const char *id, const ch
 		f = alert_open(a, key, rule, "warning", message, t);
 		alert_subject(f, id, name);
 		if (only != NULL)
-			keep_channels(f, only);
+			alert_keep_channels(f, only);
 		in.kind = "trigger";
 		in.alert_id = f->v.id;
 		in.severity = f->v.severity;
@@ -444,7 +549,7 @@ static bool side_alert(struct alerting *a, int64_t key, const char *id, const ch
 		in.started = done.v.started;
 		log_info("alerting: alert %lld resolved: %s is %s", (long long)done.v.id, id, good);
 		alert_record(a, &done, t, &in, only);
-		free_firing(&done);
+		alert_free_firing(&done);
 		return true;
 	}
 	return false;
@@ -474,7 +579,7 @@ int alerting_ack(struct alerting *a, int64_t id, const char *who)
 		if (f->v.id != id)
 			continue;
 		if (f->v.acked_at == 0) {
-			f->v.acked_at = time_wall_ms();
+			f->v.acked_at = a->clock();
 			snprintf(f->v.acked_by, sizeof(f->v.acked_by), "%s", who);
 			alert_record(a, f, 0, NULL, NULL); /* the row only: not announced */
 			log_info("alerting: alert %lld acknowledged by %s", (long long)id, who);
@@ -503,7 +608,7 @@ void alerting_close(struct alerting *a)
 	rules_close(a);
 	outbox_close(a); /* frees A once its handles are closed */
 	for (i = 0; i < a->nfiring; i++)
-		free_firing(&a->firing[i]);
+		alert_free_firing(&a->firing[i]);
 	free(a->firing);
 	a->firing = NULL;
 	a->nfiring = 0;
@@ -579,7 +684,7 @@ void alerting_flapping(struct alerting *a, int64_t key, const char *id, const ch
                        const struct monitor_alerts *ma, bool on, double share, enum status now)
 {
 	char message[200];
-	int64_t t = time_wall_ms();
+	int64_t t = a->clock();
 
 	if (a->closing)
 		return;
@@ -589,4 +694,82 @@ void alerting_flapping(struct alerting *a, int64_t key, const char *id, const ch
 		/* settled: the status it settled in counts now */
 		alerting_transition(a, key, id, name, ma, STATUS_UNKNOWN, now, "settled", message,
 		                    t);
+}
+
+void alerting_set_net_hold(struct alerting *a, bool on)
+{
+	a->hold_network = on;
+}
+
+int alerting_suppress(struct alerting *a, int64_t key, const char *why)
+{
+	struct firing *f = find(a, key, NULL), done;
+	struct outbox_msg *m, *next;
+
+	if (f == NULL || f->announced)
+		return -1; /* nothing firing, or already told: it resolves as usual */
+	for (m = a->queue; m != NULL; m = next) {
+		next = m->next;
+		if (m->alert != f->v.id)
+			continue;
+		outbox_save(a, m, "suppressed", why, 0);
+		outbox_drop(a, m);
+	}
+	alert_close(a, f, &done);
+	done.suppressed = true;
+	log_info("alerting: alert %lld suppressed before it was sent: %s", (long long)done.v.id,
+	         why);
+	alert_record(a, &done, a->clock(), NULL, NULL);
+	alert_free_firing(&done);
+	return 0;
+}
+
+void alerting_outage(struct alerting *a, bool on, const char *message)
+{
+	struct firing *f = find(a, 0, ALERT_RULE_NETWORK), done;
+	struct render_input in = { 0 };
+	int64_t t = a->clock();
+
+	if (a->closing || on == (f != NULL))
+		return;
+	in.monitor_id = "";
+	in.monitor_name = "Vigil's own network/DNS";
+	in.rule = ALERT_RULE_NETWORK;
+	in.reason = "correlated_failure";
+	in.message = message;
+	in.t_ms = t;
+	if (on) {
+		f = alert_open(a, 0, ALERT_RULE_NETWORK, "critical", message, t);
+		alert_subject(f, "", in.monitor_name);
+		in.kind = "trigger";
+		in.alert_id = f->v.id;
+		in.severity = f->v.severity;
+		in.status = "broken";
+		in.previous = "working";
+		in.started = t;
+		log_warnx("alerting: alert %lld fires: %s", (long long)f->v.id, message);
+		alert_record(a, f, 0, &in, NULL);
+		return;
+	}
+	alert_close(a, f, &done);
+	in.kind = "resolve";
+	in.alert_id = done.v.id;
+	in.severity = done.v.severity;
+	in.status = "working";
+	in.previous = "broken";
+	in.started = done.v.started;
+	log_info("alerting: alert %lld resolved: %s", (long long)done.v.id, message);
+	alert_record(a, &done, t, &in, NULL);
+	alert_free_firing(&done);
+}
+
+bool alerting_outage_firing(const struct alerting *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nfiring; i++)
+		if (a->firing[i].v.monitor_key == 0 &&
+		    strcmp(a->firing[i].v.rule, ALERT_RULE_NETWORK) == 0)
+			return true;
+	return false;
 }

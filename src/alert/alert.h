@@ -72,6 +72,26 @@ void alerting_certificate(struct alerting *a, int64_t key, const char *id, const
 void alerting_flapping(struct alerting *a, int64_t key, const char *id, const char *name,
                        const struct monitor_alerts *ma, bool on, double share, enum status now);
 
+/* The rule name of the alert that blames Vigil's own network (correlated failure). */
+#define ALERT_RULE_NETWORK "vigil.network"
+
+/*
+ * Correlation found Vigil's own network broken (ON) or working again:
+ * opens or resolves the one alert that says so, MESSAGE telling why.
+ */
+void alerting_outage(struct alerting *a, bool on, const char *message);
+/* Whether that alert is firing (a restart in the middle of an outage). */
+bool alerting_outage_firing(const struct alerting *a);
+/*
+ * Monitor KEY's down alert turned out to be Vigil's own network failing: when
+ * none of its notifications was attempted yet, they are recorded as
+ * suppressed (WHY) and the alert closes unannounced (0); otherwise -1 and it
+ * stays, to resolve as usual.
+ */
+int alerting_suppress(struct alerting *a, int64_t key, const char *why);
+/* Whether a network failure's triggers wait alerting.correlation.hold (enough network monitors). */
+void alerting_set_net_hold(struct alerting *a, bool on);
+
 /* Acknowledges alert ID for WHO. Returns 0, or -1 when no such alert is firing. */
 int alerting_ack(struct alerting *a, int64_t id, const char *who);
 

@@ -20,7 +20,9 @@
 struct attempt {
 	struct attempt *next; /* in a->attempts */
 	struct alerting *a;
-	struct outbox_msg *m;
+	struct outbox_msg *m;       /* what is sent: a message, or the group's (own) */
+	struct outbox_msg **member; /* a group: the messages it stands for; else NULL */
+	size_t nmember;
 	CURL *easy;
 	struct channel_request req;
 	struct channel_upload up;
@@ -96,7 +98,7 @@ void outbox_committed(struct alerting *a, int64_t id)
 			m->ready = true;
 }
 
-static void drop(struct alerting *a, struct outbox_msg *m)
+void outbox_drop(struct alerting *a, struct outbox_msg *m)
 {
 	struct outbox_msg **pp = &a->queue;
 
@@ -107,14 +109,18 @@ static void drop(struct alerting *a, struct outbox_msg *m)
 		a->depth--;
 	}
 	free(m->body);
+	free(m->summary);
 	free(m);
 }
 
-/* Writes the state of M after an attempt (STATUS pending, delivered or failed). */
-static void save(struct alerting *a, const struct outbox_msg *m, const char *status,
+void outbox_save(struct alerting *a, const struct outbox_msg *m, const char *status,
                  const char *error, int64_t delivered_at)
 {
-	struct store_op *op = store_op_new(STORE_OP_OUTBOX);
+	struct store_op *op;
+
+	if (a->store == NULL)
+		return;
+	op = store_op_new(STORE_OP_OUTBOX);
 
 	op->u.outbox.id = m->id;
 	op->u.outbox.attempts = m->attempts;
@@ -152,26 +158,53 @@ static int64_t backoff(const struct conf_alerting *al, int64_t attempts, long re
 	return wait < 100 ? 100 : wait;
 }
 
+/* The outcome of an attempt for message M (one of a group, or alone). */
+static void settle(struct attempt *t, struct outbox_msg *m, bool accepted, bool retryable,
+                   const char *why, int64_t now)
+{
+	struct alerting *a = t->a;
+	struct alert_stats *st = alerting_stat(a, m->channel);
+
+	m->in_flight = false;
+	if (accepted) {
+		st->delivered++;
+		outbox_save(a, m, "delivered", NULL, now);
+		log_info("alerting: notification %lld (%s of alert %lld) delivered to %s%s",
+		         (long long)m->id, m->kind, (long long)m->alert, m->channel,
+		         t->member ? " in a group" : "");
+		outbox_drop(a, m);
+		return;
+	}
+	if (!retryable || now - m->created >= a->cfg->alerting.give_up_after) {
+		st->failed++;
+		outbox_save(a, m, "failed", why, 0);
+		log_warnx("alerting: notification %lld to %s failed for good after %lld attempt%s: "
+		          "%s",
+		          (long long)m->id, m->channel, (long long)m->attempts,
+		          m->attempts == 1 ? "" : "s", why);
+		outbox_drop(a, m);
+		return;
+	}
+	st->retried++;
+	m->next_at = now + backoff(&a->cfg->alerting, m->attempts, t->retry_after);
+	outbox_save(a, m, "pending", why, 0);
+	log_warnx("alerting: notification %lld to %s: %s; trying again in %.1f s", (long long)m->id,
+	          m->channel, why, (double)(m->next_at - now) / 1000);
+}
+
 static void finish(struct attempt *t, CURLcode rc)
 {
 	struct alerting *a = t->a;
-	struct outbox_msg *m = t->m;
-	struct alert_stats *st = alerting_stat(a, m->channel);
 	long status = 0;
 	char why[CURL_ERROR_SIZE + 64];
-	int64_t now = time_wall_ms();
+	int64_t now = a->clock();
+	bool accepted, retryable;
+	size_t i;
 
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-	m->in_flight = false;
 	a->in_flight--;
-	if (channel_accepted(&t->req, rc, status)) {
-		st->delivered++;
-		save(a, m, "delivered", NULL, now);
-		log_info("alerting: notification %lld (%s of alert %lld) delivered to %s",
-		         (long long)m->id, m->kind, (long long)m->alert, m->channel);
-		drop(a, m);
-		return;
-	}
+	accepted = channel_accepted(&t->req, rc, status);
+	retryable = channel_retryable(&t->req, rc, status);
 	if (t->req.smtp)
 		snprintf(why, sizeof(why), "SMTP %ld: %s", status,
 		         t->err[0] ? t->err : curl_easy_strerror(rc));
@@ -179,22 +212,23 @@ static void finish(struct attempt *t, CURLcode rc)
 		snprintf(why, sizeof(why), "%s", t->err[0] ? t->err : curl_easy_strerror(rc));
 	else
 		snprintf(why, sizeof(why), "HTTP %ld", status);
-	if (!channel_retryable(&t->req, rc, status) ||
-	    now - m->created >= a->cfg->alerting.give_up_after) {
-		st->failed++;
-		save(a, m, "failed", why, 0);
-		log_warnx("alerting: notification %lld to %s failed for good after %lld attempt%s: "
-		          "%s",
-		          (long long)m->id, m->channel, (long long)m->attempts,
-		          m->attempts == 1 ? "" : "s", why);
-		drop(a, m);
+	if (t->member == NULL) {
+		settle(t, t->m, accepted, retryable, why, now);
 		return;
 	}
-	st->retried++;
-	m->next_at = now + backoff(&a->cfg->alerting, m->attempts, t->retry_after);
-	save(a, m, "pending", why, 0);
-	log_warnx("alerting: notification %lld to %s: %s; trying again in %.1f s", (long long)m->id,
-	          m->channel, why, (double)(m->next_at - now) / 1000);
+	for (i = 0; i < t->nmember; i++) /* a group: each of its messages alike */
+		settle(t, t->member[i], accepted, retryable, why, now);
+}
+
+static void attempt_free(struct attempt *t)
+{
+	channel_request_free(&t->req);
+	if (t->member != NULL) { /* the group's own message */
+		free(t->m->body);
+		free(t->m);
+	}
+	free(t->member);
+	free(t);
 }
 
 static void on_done(CURL *easy, CURLcode rc, void *arg)
@@ -204,9 +238,8 @@ static void on_done(CURL *easy, CURLcode rc, void *arg)
 
 	unlink_attempt(a, t);
 	finish(t, rc);
-	channel_request_free(&t->req);
 	curl_uv_easy_put(a->curl, easy);
-	free(t);
+	attempt_free(t);
 	outbox_kick(a);
 }
 
@@ -227,48 +260,145 @@ static size_t discard(char *data, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* Starts one attempt of M on channel C. Returns 0, or -1 (M stays due). */
-static int send_one(struct alerting *a, struct outbox_msg *m, const struct conf_channel *c)
+/* Marks the alerts of what T sends as told: correlation cannot take them back. */
+static void announce(struct alerting *a, struct attempt *t)
+{
+	struct firing *f;
+	size_t i;
+
+	for (i = 0; i < (t->member ? t->nmember : 1); i++) {
+		struct outbox_msg *m = t->member ? t->member[i] : t->m;
+
+		m->attempts++;
+		m->in_flight = true;
+		if ((f = alert_by_id(a, m->alert)) != NULL)
+			f->announced = true;
+	}
+}
+
+/* Starts attempt T (its message and members set) on channel C. Returns 0, or -1 (T freed). */
+static int send_one(struct alerting *a, struct attempt *t, const struct conf_channel *c)
 {
 	const struct channel_kind *k = channel_kinds[c->type];
-	struct attempt *t = xcalloc(1, sizeof(*t));
 
 	t->a = a;
-	t->m = m;
 	t->easy = curl_uv_easy_get(a->curl);
-	if (t->easy == NULL || k->prepare(c, m, &t->req) < 0) {
+	if (t->easy == NULL || k->prepare(c, t->m, &t->req) < 0) {
 		if (t->easy != NULL)
 			curl_uv_easy_put(a->curl, t->easy);
-		channel_request_free(&t->req);
-		free(t);
+		attempt_free(t);
 		return -1;
 	}
-	channel_easy_setup(t->easy, &t->req, t->req.body ? t->req.body : m->body, &t->up);
+	channel_easy_setup(t->easy, &t->req, t->req.body ? t->req.body : t->m->body, &t->up);
 	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, (long)c->timeout);
 	curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->err);
 	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
 	if (curl_uv_add(a->curl, t->easy, on_done, t) < 0) {
-		channel_request_free(&t->req);
 		curl_uv_easy_put(a->curl, t->easy);
-		free(t);
+		attempt_free(t);
 		return -1;
 	}
-	m->attempts++;
-	m->in_flight = true;
+	announce(a, t);
 	a->in_flight++;
 	t->next = a->attempts;
 	a->attempts = t;
 	return 0;
 }
 
+/* Whether Q may go in the group M leads at NOW. */
+static bool joins(const struct outbox_msg *m, const struct outbox_msg *q, int64_t now)
+{
+	if (q == m || !q->ready || q->in_flight || strcmp(q->channel, m->channel) != 0)
+		return false;
+	if (m->batch != 0) /* a group tried before: the same messages again */
+		return q->batch == m->batch;
+	return q->batch == 0 && q->attempts == 0 && q->summary != NULL && q->not_before <= now;
+}
+
+/*
+ * The messages that go with M, which is due (M first), when C groups and
+ * there are several; else NULL. *N gets how many.
+ */
+static struct outbox_msg **gather(struct alerting *a, struct outbox_msg *m,
+                                  const struct conf_channel *c, int64_t now, size_t *n)
+{
+	struct outbox_msg **v = NULL, *q;
+	size_t cap = 0, i;
+
+	*n = 0;
+	if (m->summary == NULL ||
+	    (m->batch == 0 && (m->attempts > 0 || channel_group_window(&a->cfg->alerting, c) <= 0)))
+		return NULL;
+	v = xgrow(v, &cap, 1, sizeof(*v));
+	v[(*n)++] = m;
+	for (q = a->queue; q != NULL; q = q->next)
+		if (joins(m, q, now)) {
+			v = xgrow(v, &cap, *n + 1, sizeof(*v));
+			v[(*n)++] = q;
+		}
+	if (*n < 2) {
+		free(v);
+		m->batch = 0;
+		return NULL;
+	}
+	for (i = 0; i < *n; i++)
+		v[i]->batch = m->batch ? m->batch : m->id;
+	return v;
+}
+
+/* An attempt at M on C: alone, or for the group it leads. */
+static struct attempt *attempt_for(struct alerting *a, struct outbox_msg *m,
+                                   const struct conf_channel *c, int64_t now)
+{
+	struct attempt *t = xcalloc(1, sizeof(*t));
+	struct outbox_msg *g;
+	char key[80];
+
+	t->m = m;
+	t->member = gather(a, m, c, now, &t->nmember);
+	if (t->member == NULL)
+		return t;
+	/* the group's own message: a body that lists them all, a key of its own */
+	g = xcalloc(1, sizeof(*g));
+	*g = *m;
+	g->summary = NULL;
+	g->next = NULL;
+	snprintf(key, sizeof(key), "vigil-group-%lld-%zu", (long long)m->batch, t->nmember);
+	snprintf(g->idem_key, sizeof(g->idem_key), "%s", key);
+	g->body = render_group(c, t->member, t->nmember, key, now, a->cfg->alerting.tz);
+	if (g->body == NULL) { /* cannot say it as one: each alone */
+		free(g);
+		free(t->member);
+		t->member = NULL;
+		m->batch = 0;
+		return t;
+	}
+	t->m = g;
+	return t;
+}
+
+/* The rule tests: T's message goes to the sink and is delivered at once. */
+static void to_sink(struct alerting *a, struct attempt *t, int64_t now)
+{
+	struct outbox_msg *one = t->m;
+	size_t i, n = t->member ? t->nmember : 1;
+
+	t->a = a;
+	announce(a, t);
+	a->sink(a->sink_arg, t->m, t->member ? t->member : &one, n);
+	for (i = 0; i < n; i++)
+		settle(t, t->member ? t->member[i] : one, true, false, NULL, now);
+	attempt_free(t);
+}
+
 void outbox_kick(struct alerting *a)
 {
 	struct outbox_msg *m, *next;
-	int64_t now = time_wall_ms(), soonest = 0;
+	int64_t now = a->clock(), soonest = 0;
 
-	if (a->closing)
+	if (a->closing || (a->curl == NULL && a->sink == NULL))
 		return;
 	for (m = a->queue; m != NULL; m = next) {
 		const struct conf_channel *c;
@@ -285,12 +415,20 @@ void outbox_kick(struct alerting *a)
 			break;
 		if ((c = channel(a, m->channel)) == NULL) {
 			alerting_stat(a, m->channel)->failed++;
-			save(a, m, "failed", "the channel is not in the configuration any more", 0);
-			drop(a, m);
+			outbox_save(a, m, "failed",
+			            "the channel is not in the configuration any more", 0);
+			outbox_drop(a, m);
 			continue;
 		}
-		if (send_one(a, m, c) < 0 && (soonest == 0 || now + 1000 < soonest))
+		if (a->sink != NULL) {
+			to_sink(a, attempt_for(a, m, c, now), now);
+			next = a->queue; /* what it delivered is gone: from the start again */
+			continue;
+		}
+		if (send_one(a, attempt_for(a, m, c, now), c) < 0 &&
+		    (soonest == 0 || now + 1000 < soonest))
 			soonest = now + 1000;
+		next = m->next; /* the members of a group sent with it are in flight now */
 	}
 	if (soonest > 0)
 		uv_timer_start(&a->timer, on_timer, (uint64_t)(soonest - now), 0);
@@ -308,7 +446,7 @@ void alert_handle_closed(uv_handle_t *h)
 	if (--a->open_handles > 0)
 		return;
 	while (a->queue != NULL)
-		drop(a, a->queue);
+		outbox_drop(a, a->queue);
 	free(a->pending_since);
 	conf_unref(a->cfg);
 	free(a);
@@ -322,9 +460,8 @@ void outbox_close(struct alerting *a)
 	for (t = a->attempts; t != NULL; t = next) {
 		next = t->next;
 		curl_uv_remove(a->curl, t->easy);
-		channel_request_free(&t->req);
 		curl_uv_easy_put(a->curl, t->easy);
-		free(t);
+		attempt_free(t);
 	}
 	a->attempts = NULL;
 	pthread_mutex_lock(&a->box->lock);

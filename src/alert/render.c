@@ -13,6 +13,7 @@
 #include "util/buf.h"
 #include "util/time.h"
 #include "util/tz.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 const struct channel_kind *const channel_kinds[CHANNEL_TYPES] = {
@@ -32,6 +33,8 @@ const struct channel_kind *const channel_kinds[CHANNEL_TYPES] = {
 	[CHANNEL_EMAIL] = &channel_email,
 	[CHANNEL_MATRIX] = &channel_matrix,
 };
+
+#define SUMMARY_MAX 300 /* bytes of a grouped message's line */
 
 static void text_for(const struct render_input *in, struct channel_text *t)
 {
@@ -109,6 +112,140 @@ char *render_body(const struct conf_channel *c, const struct render_input *in)
 	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	return text;
+}
+
+char *render_summary(const struct render_input *in)
+{
+	char started[TIME_RFC3339_LEN] = "", at[TIME_RFC3339_LEN] = "", *line;
+	struct channel_text t = { .started = started, .at = at };
+
+	text_for(in, &t);
+	if (in->metric == NULL && strcmp(in->kind, "trigger") == 0)
+		line = xasprintf("%s: %s: %s", t.title, in->reason, in->message);
+	else if (in->metric == NULL && t.resolved)
+		line = xasprintf("%s again after %lld s", t.title,
+		                 (long long)((in->t_ms - in->started) / 1000));
+	else
+		line = xstrdup(t.title);
+	if (strlen(line) > SUMMARY_MAX) {
+		line[SUMMARY_MAX] = '\0';
+		utf8_scrub(line); /* a cut in the middle of a character */
+	}
+	return line;
+}
+
+static int severity_rank(const char *name)
+{
+	int i;
+
+	for (i = 0; alert_severity_names[i] != NULL; i++)
+		if (strcmp(alert_severity_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* Vigil's own webhook JSON for a group: the members' own bodies, in order. */
+static char *group_webhook(struct outbox_msg *const *m, size_t n, const char *key, const char *at)
+{
+	json_t *list = json_array(), *doc;
+	char *text;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_t *one = json_loads(m[i]->body, 0, NULL);
+
+		json_array_append_new(list, one ? one : json_string(m[i]->summary));
+	}
+	doc = json_pack("{s:s,s:s,s:s,s:I,s:s,s:o}", "version", "1", "idempotency_key", key, "kind",
+	                "group", "count", (json_int_t)n, "time", at, "alerts", list);
+	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	return text;
+}
+
+/* The common text of a group: a count in the title, one line per message. */
+static void group_text(struct outbox_msg *const *m, size_t n, const char *severity,
+                       struct channel_text *t)
+{
+	size_t i, resolved = 0, len = 0, shown = 0;
+
+	for (i = 0; i < n; i++)
+		resolved += strcmp(m[i]->kind, "resolve") == 0;
+	t->resolved = resolved == n;
+	if (resolved == 0)
+		snprintf(t->title, sizeof(t->title), "[%s] %zu alerts firing", severity, n);
+	else if (resolved == n)
+		snprintf(t->title, sizeof(t->title), "[%s] %zu alerts resolved", severity, n);
+	else
+		snprintf(t->title, sizeof(t->title), "[%s] %zu alerts: %zu firing, %zu resolved",
+		         severity, n, n - resolved, resolved);
+	t->detail[0] = '\0';
+	for (i = 0; i < n; i++) {
+		size_t need = strlen(m[i]->summary) + 4;
+
+		if (len + need + 40 >= sizeof(t->detail))
+			break;
+		len += (size_t)snprintf(t->detail + len, sizeof(t->detail) - len, "%s• %s",
+		                        i ? "\n" : "", m[i]->summary);
+		shown++;
+	}
+	if (shown < n)
+		snprintf(t->detail + len, sizeof(t->detail) - len, "\n… and %zu more", n - shown);
+	snprintf(t->footer, sizeof(t->footer), "%zu alerts · %s · Vigil", n, t->at);
+}
+
+char *render_group(const struct conf_channel *c, struct outbox_msg *const *m, size_t n,
+                   const char *key, int64_t now, const struct tz *tz)
+{
+	const struct channel_kind *k = channel_kinds[c->type];
+	char at[TIME_RFC3339_LEN], title[32];
+	struct channel_text t = { .started = at, .at = at };
+	struct render_input in = { 0 };
+	const char *severity = m[0]->severity;
+	json_t *doc;
+	char *text;
+	size_t i;
+
+	format_time(now, tz, at, sizeof(at));
+	if (c->type == CHANNEL_WEBHOOK)
+		return group_webhook(m, n, key, at);
+	for (i = 1; i < n; i++)
+		if (severity_rank(m[i]->severity) > severity_rank(severity))
+			severity = m[i]->severity;
+	group_text(m, n, severity[0] ? severity : "info", &t);
+	snprintf(title, sizeof(title), "%zu alerts", n);
+	in.kind = t.resolved ? "resolve" : "trigger";
+	in.alert_id = m[0]->alert;
+	in.idem_key = key;
+	in.monitor_id = "";
+	in.monitor_name = title;
+	in.rule = "group";
+	in.severity = severity[0] ? severity : "info";
+	in.status = t.resolved ? "resolved" : "firing";
+	in.previous = "";
+	in.reason = "group";
+	in.message = t.detail;
+	in.started = in.t_ms = now;
+	in.tz = tz;
+	if (k->render_text != NULL && (text = k->render_text(c, &in, &t)) != NULL)
+		return text;
+	doc = k->render ? k->render(&in, &t) : NULL;
+	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	return text;
+}
+
+bool channel_groupable(const struct conf_channel *c)
+{
+	if (!c->group || c->type == CHANNEL_PAGERDUTY || c->type == CHANNEL_OPSGENIE ||
+	    c->type == CHANNEL_ALERTMANAGER)
+		return false; /* each alert is its own incident there, or they group themselves */
+	return !(c->type == CHANNEL_WEBHOOK && c->template != NULL);
+}
+
+int64_t channel_group_window(const struct conf_alerting *al, const struct conf_channel *c)
+{
+	return channel_groupable(c) ? al->group_window : 0;
 }
 
 void channel_html(struct buf *b, const char *s, bool breaks)

@@ -10,11 +10,13 @@
 
 #include "alert/alert_int.h"
 #include "conf/conf.h"
+#include "store/store.h"
 #include "util/log.h"
 #include "util/time.h"
 #include "util/xmalloc.h"
 
-#define RULES_TICK_MS 1000
+#define RULES_TICK_MS             1000
+#define RULES_OUTAGE_TOLERANCE_MS (3600 * 1000LL)
 
 static bool beyond(double v, int op, double t)
 {
@@ -61,6 +63,23 @@ static void announce(struct alerting *a, const struct conf_rule *r, struct firin
 	alert_record(a, f, resolve ? now : 0, &in, r->channels.n ? &r->channels : NULL);
 }
 
+/* Rule R began to hold at SINCE (0: it no longer does); kept across restarts. */
+static void set_pending(struct alerting *a, size_t i, const struct conf_rule *r, int64_t since)
+{
+	struct store_op *op;
+
+	if (a->pending_since[i] == since)
+		return;
+	a->pending_since[i] = since;
+	if (a->store == NULL)
+		return;
+	op = store_op_new(STORE_OP_RULE_PENDING);
+	snprintf(op->u.rule.name, sizeof(op->u.rule.name), "%s", r->name);
+	snprintf(op->u.rule.metric, sizeof(op->u.rule.metric), "%s", r->metric);
+	op->u.rule.since = since;
+	(void)store_submit(a->store, op);
+}
+
 static void evaluate(struct alerting *a, size_t i, const struct conf_rule *r, int64_t now)
 {
 	struct firing *f = alert_find(a, 0, r->name), done;
@@ -75,17 +94,17 @@ static void evaluate(struct alerting *a, size_t i, const struct conf_rule *r, in
 			log_info("alerting: alert %lld resolved: rule %s: %s = %g",
 			         (long long)done.v.id, r->name, r->metric, v);
 			announce(a, r, &done, true, v, now);
-			free(done.message);
+			alert_free_firing(&done);
 		}
-		a->pending_since[i] = 0;
+		set_pending(a, i, r, 0);
 		return;
 	}
 	if (!beyond(v, r->op, r->threshold)) {
-		a->pending_since[i] = 0;
+		set_pending(a, i, r, 0);
 		return;
 	}
 	if (a->pending_since[i] == 0)
-		a->pending_since[i] = now; /* pending */
+		set_pending(a, i, r, now); /* pending */
 	if (now - a->pending_since[i] < r->for_ms)
 		return;
 	snprintf(message, sizeof(message), "%s = %g (%s %g)", r->metric, v, rule_op_names[r->op],
@@ -93,20 +112,47 @@ static void evaluate(struct alerting *a, size_t i, const struct conf_rule *r, in
 	f = alert_open(a, 0, r->name, alert_severity_names[r->severity], message,
 	               a->pending_since[i]);
 	alert_subject(f, "", r->name);
+	if (r->channels.n > 0)
+		alert_keep_channels(f, &r->channels); /* its reminders go there too */
 	log_info("alerting: alert %lld fires: rule %s: %s", (long long)f->v.id, r->name, message);
 	announce(a, r, f, false, v, now);
 }
 
-static void on_tick(uv_timer_t *t)
+void rules_tick(struct alerting *a, int64_t now)
 {
-	struct alerting *a = t->data;
 	const struct conf_rule *rules = a->cfg->alerting.rules.v;
-	int64_t now = time_wall_ms();
 	size_t i;
 
 	for (i = 0; i < a->cfg->alerting.rules.n && i < a->npending; i++)
 		evaluate(a, i, &rules[i], now);
 	alert_follow_up(a, now);
+}
+
+static void on_tick(uv_timer_t *t)
+{
+	struct alerting *a = t->data;
+
+	rules_tick(a, a->clock());
+}
+
+void rules_boot(struct alerting *a, const struct store_boot *boot)
+{
+	const struct conf_rule *rules = a->cfg->alerting.rules.v;
+	int64_t now = a->clock();
+	size_t i, j;
+
+	/*
+	 * A rule pending before the restart keeps its time: `for` counts from
+	 * then. Like Prometheus' outage tolerance, not after an hour past when
+	 * it would have fired: nobody knows what held while Vigil was away.
+	 */
+	for (i = 0; i < a->npending; i++)
+		for (j = 0; j < boot->nrules; j++)
+			if (strcmp(rules[i].name, boot->rules[j].name) == 0 &&
+			    strcmp(rules[i].metric, boot->rules[j].metric) == 0 &&
+			    now - boot->rules[j].since <
+			            rules[i].for_ms + RULES_OUTAGE_TOLERANCE_MS)
+				a->pending_since[i] = boot->rules[j].since;
 }
 
 static void size_pending(struct alerting *a)

@@ -168,6 +168,7 @@ static void channel_init(void *obj)
 	struct conf_channel *c = obj;
 
 	c->send_resolved = true;
+	c->group = true;
 	c->timeout = SEC(10);
 }
 
@@ -261,6 +262,11 @@ static const struct conf_key channel_keys[] = {
 	  .type = CONF_BOOL,
 	  .offset = offsetof(struct conf_channel, send_resolved),
 	  .help = "also tell when an alert is resolved" },
+	{ .name = "group",
+	  .type = CONF_BOOL,
+	  .offset = offsetof(struct conf_channel, group),
+	  .help = "join alerts that fire together into one message (alerting.group_window); "
+	          "pagerduty, opsgenie, alertmanager and templated webhooks never group" },
 	{ .name = "timeout",
 	  .type = CONF_DURATION,
 	  .offset = offsetof(struct conf_channel, timeout),
@@ -415,6 +421,54 @@ static const struct conf_spec escalation_spec = {
 	.init = escalation_init,
 };
 
+static void correlation_init(void *obj)
+{
+	struct conf_correlation *c = obj;
+
+	c->window = SEC(30);
+	c->share = 75;
+	c->min_monitors = 4;
+	c->hold = SEC(30);
+}
+
+static const struct conf_key correlation_keys[] = {
+	{ .name = "window",
+	  .type = CONF_DURATION,
+	  .offset = offsetof(struct conf_correlation, window),
+	  .min = SEC(1),
+	  .max = HOUR(1),
+	  .help = "the results looked at: those of the last window" },
+	{ .name = "share",
+	  .type = CONF_FLOAT,
+	  .offset = offsetof(struct conf_correlation, share),
+	  .fmin = 1,
+	  .fmax = 100,
+	  .help = "the share (%) of network monitors checked in the window that failed for "
+	          "network or DNS reasons for Vigil to blame its own network" },
+	{ .name = "min_monitors",
+	  .type = CONF_INT,
+	  .offset = offsetof(struct conf_correlation, min_monitors),
+	  .min = 0,
+	  .max = 1000000,
+	  .help = "and at least this many of them (0: correlation off)" },
+	{ .name = "hold",
+	  .type = CONF_DURATION,
+	  .offset = offsetof(struct conf_correlation, hold),
+	  .min = 0,
+	  .max = HOUR(1),
+	  .help = "how long the notifications of a monitor that went down for a network or DNS "
+	          "reason wait for that verdict (only with at least min_monitors network "
+	          "monitors)" },
+	{ 0 },
+};
+
+static const struct conf_spec correlation_spec = {
+	.name = "correlation",
+	.size = sizeof(struct conf_correlation),
+	.keys = correlation_keys,
+	.init = correlation_init,
+};
+
 static void alerting_init(void *obj)
 {
 	struct conf_alerting *a = obj;
@@ -427,6 +481,7 @@ static void alerting_init(void *obj)
 	a->retry_max = SEC(300);
 	a->give_up_after = HOUR(24);
 	a->timezone = xstrdup("UTC");
+	correlation_init(&a->correlation);
 }
 
 static void alerting_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
@@ -455,6 +510,11 @@ static void alerting_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 			        "rule \"%s\": resolve_threshold %g must be on the other side of "
 			        "threshold %g (it would resolve at once)",
 			        r->name ? r->name : "", r->resolve_threshold, r->threshold);
+		if (r->name != NULL && strncmp(r->name, "vigil.", 6) == 0)
+			conf_error_key(
+			        ctx, node, "rules",
+			        "rule \"%s\": names starting with \"vigil.\" are Vigil's own",
+			        r->name);
 		for (j = 0; j < r->channels.n; j++)
 			if (!channel_named(a, r->channels.v[j]))
 				conf_error_key(ctx, node, "rules",
@@ -566,6 +626,18 @@ static const struct conf_key alerting_keys[] = {
 	  .min = SEC(1),
 	  .max = HOUR(24),
 	  .help = "the longest wait between delivery attempts" },
+	{ .name = "group_window",
+	  .type = CONF_DURATION,
+	  .offset = offsetof(struct conf_alerting, group_window),
+	  .max = SEC(1800),
+	  .help = "a notification waits this long for others to the same channel, and they go "
+	          "as one message (0: each at once)" },
+	{ .name = "correlation",
+	  .type = CONF_SECTION,
+	  .offset = offsetof(struct conf_alerting, correlation),
+	  .spec = &correlation_spec,
+	  .help = "when most network monitors fail at once for network or DNS reasons, they "
+	          "become unknown and one alert blames Vigil's own network" },
 	{ .name = "give_up_after",
 	  .type = CONF_DURATION,
 	  .offset = offsetof(struct conf_alerting, give_up_after),

@@ -179,6 +179,7 @@ struct conf_channel {
 	struct conf_strmap headers;     /* webhook: extra headers (sensitive values are secrets) */
 	struct conf_strlist severities; /* only these (empty: all) */
 	bool send_resolved;
+	bool group;      /* takes part in alerting.group_window */
 	int64_t timeout; /* ms per delivery attempt */
 };
 
@@ -206,6 +207,18 @@ struct conf_escalation {
 	struct conf_strlist channels; /* who is told then */
 };
 
+/*
+ * Correlated failure (alerting.correlation): when most network monitors
+ * checked within `window` failed for network reasons, Vigil's own network is
+ * the likelier culprit: they become unknown and one alert says so.
+ */
+struct conf_correlation {
+	int64_t window;       /* ms of results looked at */
+	double share;         /* % of the monitors checked in the window that failed */
+	int64_t min_monitors; /* at least this many failed (0: off) */
+	int64_t hold;         /* ms a network failure's notifications wait for the verdict */
+};
+
 struct conf_alerting {
 	struct conf_list channels;   /* of struct conf_channel */
 	struct conf_list rules;      /* of struct conf_rule */
@@ -219,6 +232,8 @@ struct conf_alerting {
 	int64_t give_up_after;            /* ms: then a delivery is recorded as failed */
 	char *timezone;                   /* IANA zone of the times in messages */
 	struct tz *tz;                    /* derived: timezone loaded (owned) */
+	int64_t group_window;             /* ms a message waits for others to go with it; 0 */
+	struct conf_correlation correlation;
 };
 
 /* A maintenance window (maintenance[]): its monitors show maintenance, alert nothing,

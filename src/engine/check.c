@@ -60,14 +60,14 @@ void check_emit_rollup(void *arg, enum store_res res, int64_t bucket, const stru
 	submit(m->engine, op);
 }
 
-static void store_result(struct monitor *m, const struct probe_result *r)
+static void store_result(struct monitor *m, const struct probe_result *r, enum status status)
 {
 	struct store_op *op = store_op_new(STORE_OP_RESULT);
 	uint64_t h = strmap_hash(r->message);
 
 	op->u.result.monitor = m->key;
 	op->u.result.t = r->started_ms;
-	op->u.result.status = r->status;
+	op->u.result.status = status;
 	op->u.result.latency_us = r->latency_ns / 1000;
 	op->u.result.reason = r->outcome;
 	if (h != m->stored_msg) { /* messages are stored only when they change */
@@ -106,14 +106,22 @@ void engine_submit_event(struct monitor *m, enum status old, int reason, char *t
 
 static void store_event(struct monitor *m, enum status old, const struct probe_result *r)
 {
-	engine_submit_event(m, old, r->outcome, xstrdup(r->message));
+	/* a network failure counted as unknown says why */
+	char *text = m->st.status == STATUS_UNKNOWN && r->status == STATUS_DOWN
+	                     ? xasprintf("%s (counted as unknown: Vigil's own network/DNS looks "
+	                                 "broken)",
+	                                 r->message)
+	                     : xstrdup(r->message);
+
+	engine_submit_event(m, old, r->outcome, xstrdup(text));
 	log_info("monitor %s: %s -> %s (%s: %s)", m->conf->id, status_str(old),
-	         status_str(m->st.status), probe_outcome_str(r->outcome), r->message);
-	engine_incident_transition(m->engine, m, old, probe_outcome_str(r->outcome), r->message);
+	         status_str(m->st.status), probe_outcome_str(r->outcome), text);
+	engine_incident_transition(m->engine, m, old, probe_outcome_str(r->outcome), text);
 	if (m->engine->alerting != NULL)
 		alerting_transition(m->engine->alerting, m->key, m->conf->id, m->conf->name,
 		                    &m->conf->alerts, old, m->st.status,
-		                    probe_outcome_str(r->outcome), r->message, m->st.since_ms);
+		                    probe_outcome_str(r->outcome), text, m->st.since_ms);
+	free(text);
 }
 
 static void keep_last(struct monitor *m, const struct probe_result *r)
@@ -160,7 +168,7 @@ static void record_maintenance(struct monitor *m, const struct probe_result *r, 
 	history_add(&m->hist, r->started_ms, STATUS_MAINTENANCE, r->latency_ns / 1000,
 	            check_emit_rollup, m);
 	engine_monitor_uptime(m, r->started_ms);
-	store_result(m, r);
+	store_result(m, r, r->status);
 	if (old != STATUS_MAINTENANCE) {
 		m->st = (struct mstate){ STATUS_MAINTENANCE, time_wall_ms(), 0, 0 };
 		engine_store_state(m);
@@ -171,46 +179,44 @@ static void record_maintenance(struct monitor *m, const struct probe_result *r, 
 	engine_mark_dirty(m->engine);
 }
 
-/*
- * Flap detection as Nagios does it: the share of state changes over the last
- * FLAP_WINDOW results, recent ones weighing more (0.8 to 1.2). Above
- * alerting.flapping.high the monitor is flapping (one alert instead of a
- * storm); below .low it settles.
- */
+/* Flap detection (flap.c): one alert instead of a storm while a monitor flaps. */
 static void flap_detect(struct monitor *m, bool down)
 {
 	const struct conf_alerting *al = &m->engine->config->alerting;
 	double share = 0;
-	int i, prev, cur;
 
-	m->flap[m->flap_pos] = down;
-	m->flap_pos = (m->flap_pos + 1) % FLAP_WINDOW;
-	if (m->flap_n < FLAP_WINDOW)
-		m->flap_n++;
-	if (m->flap_n < FLAP_WINDOW || al->flap_high <= 0)
+	if (!flap_add(&m->flap, down, al->flap_high, al->flap_low, &share))
 		return;
-	for (i = 1; i < FLAP_WINDOW; i++) { /* oldest first: the ring starts at flap_pos */
-		prev = m->flap[(m->flap_pos + i - 1) % FLAP_WINDOW];
-		cur = m->flap[(m->flap_pos + i) % FLAP_WINDOW];
-		if (prev != cur)
-			share += 0.8 + 0.4 * (double)(i - 1) / (FLAP_WINDOW - 2);
-	}
-	share = share * 100 / (FLAP_WINDOW - 1);
-	if (m->flapping == (share > (m->flapping ? al->flap_low : al->flap_high)))
-		return;
-	m->flapping = !m->flapping;
 	log_info("monitor %s: %s flapping (%.0f %% of its last %d results changed state)",
-	         m->conf->id, m->flapping ? "is" : "stopped", share, FLAP_WINDOW);
+	         m->conf->id, m->flap.flapping ? "is" : "stopped", share, FLAP_WINDOW);
 	if (m->engine->alerting != NULL)
 		alerting_flapping(m->engine->alerting, m->key, m->conf->id, m->conf->name,
-		                  &m->conf->alerts, m->flapping, share, m->st.status);
+		                  &m->conf->alerts, m->flap.flapping, share, m->st.status);
+}
+
+/*
+ * What result R of a network monitor counts as: while Vigil's own network
+ * looks broken (correlation), a network failure says nothing about the
+ * target: unknown.
+ */
+static enum status correlated(struct monitor *m, const struct probe_result *r)
+{
+	struct engine *e = m->engine;
+	bool netfail = r->status == STATUS_DOWN && probe_outcome_network(r->outcome);
+
+	if (!m->conf->probe->network)
+		return r->status;
+	m->corr_t = r->started_ms;
+	m->corr_fail = netfail;
+	engine_correlate(e, time_wall_ms());
+	return netfail && e->outage ? STATUS_UNKNOWN : r->status;
 }
 
 static void record(struct monitor *m, const struct probe_result *r)
 {
 	const char *w = engine_maintenance(m->engine, m->conf, r->started_ms);
 	struct mstate before = m->st;
-	enum status old;
+	enum status old, status;
 	bool changed;
 
 	if (w != NULL) {
@@ -219,15 +225,17 @@ static void record(struct monitor *m, const struct probe_result *r)
 	}
 	m->checks++;
 	keep_last(m, r);
+	status = correlated(m, r);
+	m->last.status = status;
 	if (m->conf->alerts.cert_days > 0 && r->cert_expiry > 0 && m->engine->alerting != NULL)
 		alerting_certificate(m->engine->alerting, m->key, m->conf->id, m->conf->name,
 		                     &m->conf->alerts, r->cert_expiry, time_wall_ms());
-	history_add(&m->hist, r->started_ms, r->status, r->latency_ns / 1000, check_emit_rollup, m);
+	history_add(&m->hist, r->started_ms, status, r->latency_ns / 1000, check_emit_rollup, m);
 	engine_monitor_uptime(m, r->started_ms);
-	changed = state_apply(&m->st, r->status, (int)m->conf->failure_threshold,
+	changed = state_apply(&m->st, status, (int)m->conf->failure_threshold,
 	                      (int)m->conf->success_threshold, time_wall_ms(), &old);
-	flap_detect(m, r->status == STATUS_DOWN);
-	store_result(m, r);
+	flap_detect(m, status == STATUS_DOWN);
+	store_result(m, r, status);
 	if (memcmp(&before, &m->st, sizeof(before)) != 0)
 		engine_store_state(m);
 	if (changed)

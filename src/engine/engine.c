@@ -133,12 +133,17 @@ static void publish_windows(struct engine *e, struct snapshot *s)
 	s->nwindows = e->nwindows;
 	s->windows = xcalloc(e->nwindows ? e->nwindows : 1, sizeof(*s->windows));
 	for (i = 0; i < e->nwindows; i++) {
-		const struct api_window *w = &e->windows[i];
+		struct api_window *w = &e->windows[i];
 		struct snapshot_window *o = &s->windows[i];
 
 		o->id = w->id;
 		o->start = w->start;
 		o->duration = w->duration;
+		snprintf(o->cron, sizeof(o->cron), "%s", w->cron);
+		snprintf(o->timezone, sizeof(o->timezone), "%s", w->timezone);
+		/* a recurring window that never fires again: -1 */
+		if (engine_maint_occurrence(w, time_wall_ms(), &o->occ_start, &o->occ_end) < 0)
+			o->occ_start = o->occ_end = -1;
 		snprintf(o->name, sizeof(o->name), "%s", w->name);
 		snprintf(o->by, sizeof(o->by), "%s", w->by);
 		for (j = 0, len = 0; j < w->n && len < sizeof(o->monitors); j++)

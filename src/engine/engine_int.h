@@ -13,6 +13,7 @@
 #include "host/procfs.h"
 #include "probe/probe.h"
 #include "store/store.h"
+#include "util/cron.h"
 #include "util/histogram.h"
 #include "util/strmap.h"
 
@@ -24,11 +25,24 @@
 #define LAG_WINDOW   10 /* heartbeats in the lag_max window (10 s) */
 
 /* A maintenance window made through the API. */
+/* The current or next occurrence of a recurring window, cached until it ends. */
+struct maint_occurrence {
+	int64_t from;       /* Unix ms it was searched from */
+	int64_t start, end; /* [start, end); INT64_MAX when none is left */
+};
+
+struct tz;
+
 struct api_window {
 	int64_t id, start, duration; /* Unix ms, ms */
 	char name[128], by[64];
 	char **monitors; /* names or ids; none: every monitor */
 	size_t n;
+	/* a recurring window: cron[0] != '\0' (start unused) */
+	char cron[128], timezone[64];
+	struct cron cron_expr;
+	struct tz *tz; /* owned */
+	struct maint_occurrence occ;
 };
 
 /* A monitor made through the API. */
@@ -125,16 +139,16 @@ struct engine {
 	size_t nwindows, windows_cap;
 	int64_t next_window;
 	/* the current or next occurrence of each recurring window of e->config */
-	struct maint_occurrence {
-		int64_t from;       /* Unix ms it was searched from */
-		int64_t start, end; /* [start, end); INT64_MAX when none is left */
-	} * occurrences;            /* config->maintenance.n; NULL until needed */
+	struct maint_occurrence *occurrences; /* config->maintenance.n; NULL until needed */
 
 	/* every secret: the configuration's and the API monitors' (logs, snapshots) */
 	struct secret_set *secrets;
 
 	/* alerting: monitor alerts and their notifications; NULL once closed */
 	struct alerting *alerting;
+	/* correlation (correlate.c): Vigil's own network looks broken */
+	bool outage;
+	int64_t corr_seen_ms;               /* when the monitors were last looked at */
 	double (*violations_1h)(void *arg); /* the web server's counter (thread-safe) */
 	void *violations_arg;
 
@@ -160,6 +174,12 @@ void sched_monitor_stop(struct monitor *m);  /* disarms, leaves the queue */
 void sched_check_done(struct engine *e);     /* a slot freed: start the next waiting run */
 void sched_run_now(struct monitor *m);       /* starts a run out of schedule (none in flight) */
 
+/* correlate.c */
+/* A network monitor's result came in at NOW: looks at them all (not more than twice a second). */
+void engine_correlate(struct engine *e, int64_t now);
+/* The monitors or the configuration changed: whether network failures are held. */
+void engine_correlate_config(struct engine *e);
+
 /* incidents.c */
 void engine_incidents_boot(struct engine *e, const struct store_boot *boot);
 void engine_incidents_free(struct engine *e);
@@ -180,6 +200,8 @@ void engine_maint_config(struct engine *e);
  * over (or for a T older than the search).
  */
 const char *engine_maintenance(struct engine *e, const struct monitor_conf *m, int64_t t);
+/* The occurrence of window W running at NOW or else its next one (see conf_maintenance_occurrence). */
+int engine_maint_occurrence(struct api_window *w, int64_t now, int64_t *start, int64_t *end);
 void engine_maint_create(struct engine *e, struct engine_cmd *c); /* c->args: the window */
 void engine_maint_delete(struct engine *e, struct engine_cmd *c); /* c->id */
 

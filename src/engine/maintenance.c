@@ -14,10 +14,34 @@
 #include "store/store.h"
 #include "util/log.h"
 #include "util/time.h"
+#include "util/tz.h"
 #include "util/xmalloc.h"
 
-static void add(struct engine *e, int64_t id, const char *name, int64_t start, int64_t duration,
-                const char *by, json_t *monitors)
+/*
+ * Reads a recurring window's CRON and TIMEZONE into W. Returns 0, or -1 with
+ * the reason in ERR. Reads the zone's file: operators' rare requests and boot.
+ */
+static int recurrence(struct api_window *w, const char *cron, const char *timezone, char *err,
+                      size_t errlen)
+{
+	char why[200];
+
+	if (cron_parse(cron, &w->cron_expr, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "$.cron: %s", why);
+		return -1;
+	}
+	if (tz_load(NULL, timezone, &w->tz, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "$.timezone: %s", why);
+		return -1;
+	}
+	snprintf(w->cron, sizeof(w->cron), "%s", cron);
+	snprintf(w->timezone, sizeof(w->timezone), "%s", timezone);
+	w->occ = (struct maint_occurrence){ INT64_MAX, 0, INT64_MIN };
+	return 0;
+}
+
+static struct api_window *add(struct engine *e, int64_t id, const char *name, int64_t start,
+                              int64_t duration, const char *by, json_t *monitors)
 {
 	struct api_window *w;
 	size_t i;
@@ -38,6 +62,7 @@ static void add(struct engine *e, int64_t id, const char *name, int64_t start, i
 		                                 : "");
 	if (id >= e->next_window)
 		e->next_window = id + 1;
+	return w;
 }
 
 static void drop(struct api_window *w)
@@ -47,6 +72,7 @@ static void drop(struct api_window *w)
 	for (i = 0; i < w->n; i++)
 		free(w->monitors[i]);
 	free(w->monitors);
+	tz_free(w->tz);
 }
 
 void engine_maint_boot(struct engine *e, const struct store_boot *boot)
@@ -57,9 +83,17 @@ void engine_maint_boot(struct engine *e, const struct store_boot *boot)
 	for (i = 0; boot != NULL && i < boot->nmaint; i++) {
 		const struct store_boot_maint *b = &boot->maint[i];
 		json_t *list = json_loads(b->monitors, 0, NULL);
+		struct api_window *w = add(e, b->id, b->name, b->start, b->duration, b->by, list);
+		char err[300];
 
-		add(e, b->id, b->name, b->start, b->duration, b->by, list);
 		json_decref(list);
+		if (b->cron[0] != '\0' &&
+		    recurrence(w, b->cron, b->timezone, err, sizeof(err)) < 0) {
+			log_warnx("maintenance window %lld \"%s\" is ignored: %s", (long long)b->id,
+			          b->name, err);
+			drop(w);
+			e->nwindows--;
+		}
 	}
 }
 
@@ -94,23 +128,11 @@ static bool names(const char *const *list, size_t n, const struct monitor_conf *
 	return false;
 }
 
-/* Whether window I of the configuration is on at T: a cached occurrence for recurring ones. */
-static bool window_on(struct engine *e, size_t i, int64_t t)
+/* Whether recurring window W is on at T, its occurrence cached in O until it ends. */
+static bool occurs(const struct conf_maintenance *w, struct maint_occurrence *o, int64_t t)
 {
-	const struct conf_maintenance *w =
-	        &((const struct conf_maintenance *)e->config->maintenance.v)[i];
-	struct maint_occurrence *o;
 	int64_t start, end;
-	size_t k;
 
-	if (w->cron == NULL)
-		return t >= w->start_ms && t < w->start_ms + w->duration;
-	if (e->occurrences == NULL) {
-		e->occurrences = xcalloc(e->config->maintenance.n, sizeof(*e->occurrences));
-		for (k = 0; k < e->config->maintenance.n; k++)
-			e->occurrences[k] = (struct maint_occurrence){ INT64_MAX, 0, INT64_MIN };
-	}
-	o = &e->occurrences[i];
 	if (t < o->from && o->end != INT64_MIN) /* a check older than the search: ask afresh */
 		return conf_maintenance_occurrence(w, t, &start, &end) == 0 && t >= start &&
 		       t < end;
@@ -120,6 +142,55 @@ static bool window_on(struct engine *e, size_t i, int64_t t)
 			o->start = o->end = INT64_MAX; /* never again */
 	}
 	return t >= o->start && t < o->end;
+}
+
+/* Whether window I of the configuration is on at T. */
+static bool window_on(struct engine *e, size_t i, int64_t t)
+{
+	const struct conf_maintenance *w =
+	        &((const struct conf_maintenance *)e->config->maintenance.v)[i];
+	size_t k;
+
+	if (w->cron == NULL)
+		return t >= w->start_ms && t < w->start_ms + w->duration;
+	if (e->occurrences == NULL) {
+		e->occurrences = xcalloc(e->config->maintenance.n, sizeof(*e->occurrences));
+		for (k = 0; k < e->config->maintenance.n; k++)
+			e->occurrences[k] = (struct maint_occurrence){ INT64_MAX, 0, INT64_MIN };
+	}
+	return occurs(w, &e->occurrences[i], t);
+}
+
+/* Whether window W made through the API is on at T. */
+static bool api_window_on(struct api_window *w, int64_t t)
+{
+	struct conf_maintenance c = { 0 };
+
+	if (w->cron[0] == '\0')
+		return t >= w->start && t < w->start + w->duration;
+	c.name = w->name;
+	c.cron = w->cron;
+	c.cron_expr = w->cron_expr;
+	c.tz = w->tz;
+	c.duration = w->duration;
+	return occurs(&c, &w->occ, t);
+}
+
+int engine_maint_occurrence(struct api_window *w, int64_t now, int64_t *start, int64_t *end)
+{
+	struct conf_maintenance c = { 0 };
+
+	if (w->cron[0] == '\0') {
+		*start = w->start;
+		*end = w->start + w->duration;
+		return 0;
+	}
+	c.name = w->name;
+	c.cron = w->cron;
+	c.cron_expr = w->cron_expr;
+	c.tz = w->tz;
+	c.duration = w->duration;
+	return conf_maintenance_occurrence(&c, now, start, end);
 }
 
 const char *engine_maintenance(struct engine *e, const struct monitor_conf *m, int64_t t)
@@ -132,10 +203,9 @@ const char *engine_maintenance(struct engine *e, const struct monitor_conf *m, i
 		    window_on(e, i, t))
 			return c[i].name;
 	for (i = 0; i < e->nwindows; i++) {
-		const struct api_window *w = &e->windows[i];
+		struct api_window *w = &e->windows[i];
 
-		if (t >= w->start && t < w->start + w->duration &&
-		    names((const char *const *)w->monitors, w->n, m))
+		if (names((const char *const *)w->monitors, w->n, m) && api_window_on(w, t))
 			return w->name;
 	}
 	return NULL;
@@ -156,14 +226,25 @@ static void on_commit(void *arg, bool committed)
 void engine_maint_create(struct engine *e, struct engine_cmd *c)
 {
 	json_t *a = c->args, *mons = json_object_get(a, "monitors");
-	struct store_op *op = store_op_new(STORE_OP_MAINT_PUT);
-	const struct api_window *w;
+	const char *cron = json_string_value(json_object_get(a, "cron"));
+	struct store_op *op;
+	struct api_window *w;
+	char err[300];
 
-	add(e, e->next_window, json_string_value(json_object_get(a, "name")),
-	    json_integer_value(json_object_get(a, "start")),
-	    json_integer_value(json_object_get(a, "duration")), c->who, mons);
-	w = &e->windows[e->nwindows - 1];
+	w = add(e, e->next_window, json_string_value(json_object_get(a, "name")),
+	        json_integer_value(json_object_get(a, "start")),
+	        json_integer_value(json_object_get(a, "duration")), c->who, mons);
+	if (cron != NULL && recurrence(w, cron, json_string_value(json_object_get(a, "timezone")),
+	                               err, sizeof(err)) < 0) {
+		drop(w);
+		e->nwindows--;
+		engine_cmd_reply(c, 400, "bad_request", "%s", err);
+		return;
+	}
+	op = store_op_new(STORE_OP_MAINT_PUT);
 	snprintf(c->id, sizeof(c->id), "%lld", (long long)w->id);
+	snprintf(op->u.maint.cron, sizeof(op->u.maint.cron), "%s", w->cron);
+	snprintf(op->u.maint.timezone, sizeof(op->u.maint.timezone), "%s", w->timezone);
 	op->u.maint.id = w->id;
 	op->u.maint.start = w->start;
 	op->u.maint.duration = w->duration;

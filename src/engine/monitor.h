@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "engine/flap.h"
 #include "engine/history.h"
 #include "engine/state.h"
 #include "probe/probe.h"
@@ -16,7 +17,6 @@
 struct engine;
 struct monitor_conf;
 
-#define FLAP_WINDOW 21 /* results whose state changes make the flapping share (Nagios') */
 struct rcstr;
 struct vigil_config;
 
@@ -56,10 +56,10 @@ struct monitor {
 	int64_t phase_ns;   /* deterministic offset inside the interval */
 	int64_t run_due_ns; /* when the run in flight (or waiting) was due */
 	struct mstate st;
-	/* flap detection: the last FLAP_WINDOW results, 1 for down (a ring) */
-	uint8_t flap[FLAP_WINDOW];
-	int flap_pos, flap_n;
-	bool flapping;
+	struct flap flap; /* flap detection */
+	/* correlation: its last result (Unix ms, 0 none), and whether a network failure */
+	int64_t corr_t;
+	bool corr_fail;
 	struct monitor_last last;
 	struct rcstr *message;   /* the last message, shared with snapshots */
 	struct rcstr *perfdata;  /* the last performance data, or NULL */

@@ -198,6 +198,7 @@ int engine_monitors_start(struct engine *e, const struct store_boot *boot)
 	e->alerting =
 	        alerting_new(e->loop, e->store, e->env.curl, e->config, engine_metric_value, e);
 	alerting_boot(e->alerting, boot);
+	e->outage = alerting_outage_firing(e->alerting); /* it resolves once results say so */
 	histogram_init(&e->sched_lag, histogram_latency_bounds, histogram_latency_nbounds);
 	for (i = 0; boot != NULL && i < boot->nmonitors; i++)
 		strmap_put(&e->keys, boot->monitors[i].slug, boot->monitors[i].key);
@@ -227,6 +228,7 @@ int engine_monitors_start(struct engine *e, const struct store_boot *boot)
 	e->sweep.data = e;
 	e->open_handles++;
 	uv_timer_start(&e->sweep, on_sweep, SWEEP_MS, SWEEP_MS);
+	engine_correlate_config(e);
 	if (e->nmonitors)
 		log_info("engine: %zu monitor%s scheduled", e->nmonitors,
 		         e->nmonitors == 1 ? "" : "s");
@@ -291,6 +293,7 @@ void engine_monitors_apply(struct engine *e)
 	e->monitors = next;
 	e->nmonitors = n;
 	strmap_free(&old);
+	engine_correlate_config(e);
 	engine_mark_dirty(e);
 }
 

@@ -97,8 +97,10 @@ struct snapshot {
 	struct snapshot_window {
 		int64_t id, start, duration;
 		char name[128], by[64];
-		char monitors[1024]; /* comma-separated; empty: every monitor */
-	} * windows;                 /* maintenance windows made through the API */
+		char monitors[1024];          /* comma-separated; empty: every monitor */
+		char cron[128], timezone[64]; /* a recurring window; cron "" one-off */
+		int64_t occ_start, occ_end;   /* its running or next occurrence; -1 none left */
+	} * windows;                          /* maintenance windows made through the API */
 	size_t nwindows;
 	struct alert_view *alerts; /* firing */
 	size_t nalerts, outbox_depth;

@@ -786,6 +786,7 @@ static void dns_judge(const struct monitor_conf *mon, struct probe_result *r)
 }
 
 const struct probe_type probe_dns = {
+	.network = true,
 	.name = "dns",
 	.spec = &dns_spec,
 	.placeholders = dns_placeholders,

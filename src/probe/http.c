@@ -446,6 +446,7 @@ static const char *const http_placeholders[] = {
 };
 
 const struct probe_type probe_http = {
+	.network = true,
 	.name = "http",
 	.spec = &http_conf_spec,
 	.placeholders = http_placeholders,

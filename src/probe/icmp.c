@@ -717,6 +717,7 @@ static const struct conf_spec icmp_spec = {
 };
 
 const struct probe_type probe_icmp = {
+	.network = true,
 	.name = "icmp",
 	.spec = &icmp_spec,
 	.placeholders = icmp_placeholders,

@@ -885,6 +885,7 @@ static const struct conf_spec pg_spec = {
 };
 
 const struct probe_type probe_postgres = {
+	.network = true,
 	.name = "postgres",
 	.spec = &pg_spec,
 	.placeholders = pg_placeholders,

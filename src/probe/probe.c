@@ -116,6 +116,12 @@ enum status probe_outcome_status(enum probe_outcome o)
 	}
 }
 
+bool probe_outcome_network(enum probe_outcome o)
+{
+	return o == PROBE_TIMEOUT || o == PROBE_CONNECT_FAILED || o == PROBE_DNS_FAILED ||
+	       o == PROBE_DNS_ERROR || o == PROBE_PACKET_LOSS;
+}
+
 enum probe_outcome probe_outcome_of_uv(int err)
 {
 	switch (err) {

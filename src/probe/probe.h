@@ -81,6 +81,11 @@ const char *probe_outcome_str(enum probe_outcome o);
 int probe_outcome_parse(const char *s, enum probe_outcome *out);
 /* The status a result with outcome O has. */
 enum status probe_outcome_status(enum probe_outcome o);
+/*
+ * Whether O is what a broken network or resolver on Vigil's side also gives
+ * (timeout, unreachable, DNS failure, every echo lost): what correlation counts.
+ */
+bool probe_outcome_network(enum probe_outcome o);
 /* The outcome of a libuv error ERR on a connection (refused, reset, unreachable...). */
 enum probe_outcome probe_outcome_of_uv(int err);
 
@@ -180,6 +185,8 @@ struct probe_type {
 	 * type's URLs into SECRETS and masks them in what it displays. NULL: none.
 	 */
 	void (*secure)(void *probe_conf, const char *const *extra, struct secret_set *secrets);
+	/* True when it checks something across the network (what correlation looks at). */
+	bool network;
 };
 
 /* One run of one monitor. Owned by whoever started it. */

@@ -582,6 +582,7 @@ static const struct conf_spec redis_spec = {
 };
 
 const struct probe_type probe_redis = {
+	.network = true,
 	.name = "redis",
 	.spec = &redis_spec,
 	.placeholders = redis_placeholders,

@@ -323,6 +323,7 @@ static const struct conf_spec tcp_spec = {
 };
 
 const struct probe_type probe_tcp = {
+	.network = true,
 	.name = "tcp",
 	.spec = &tcp_spec,
 	.placeholders = tcp_placeholders,

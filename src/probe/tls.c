@@ -785,6 +785,7 @@ static const struct conf_spec tls_spec = {
 };
 
 const struct probe_type probe_tls = {
+	.network = true,
 	.name = "tls",
 	.spec = &tls_spec,
 	.placeholders = tls_placeholders,

@@ -16,7 +16,7 @@ int sq_apply_outbox(sqlite3 *db, const struct store_op *op)
 	if (sqlite3_prepare_v2(
 	            db,
 	            "INSERT OR IGNORE INTO outbox(id, alert, channel, kind, idem_key, body,"
-	            " created, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	            " created, next_at, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	            -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	for (i = 0; i < op->nrows && rc == SQLITE_DONE; i++) {
@@ -31,6 +31,11 @@ int sq_apply_outbox(sqlite3 *db, const struct store_op *op)
 		                  SQLITE_STATIC);
 		sqlite3_bind_int64(st, 7, o->created);
 		sqlite3_bind_int64(st, 8, o->next_at);
+		if (o->summary_len > 0)
+			sqlite3_bind_text(st, 9, (const char *)op->blob + o->summary_off,
+			                  (int)o->summary_len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 9);
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
 	}
@@ -45,8 +50,8 @@ static int boot_firing(sqlite3 *db, struct store_boot *out)
 
 	if (sqlite3_prepare_v2(db,
 	                       "SELECT a.id, a.monitor, a.rule, a.severity, a.started, a.message,"
-	                       " a.acked_by, a.acked_at, a.notified, a.escalation, m.slug, m.name"
-	                       " FROM alerts a LEFT JOIN monitors m ON m.key = a.monitor"
+	                       " a.acked_by, a.acked_at, a.notified, a.escalation, m.slug, m.name,"
+	                       " a.channels FROM alerts a LEFT JOIN monitors m ON m.key = a.monitor"
 	                       " WHERE a.state = 'firing'",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -76,6 +81,8 @@ static int boot_firing(sqlite3 *db, struct store_boot *out)
 		if (sqlite3_column_text(st, 11) != NULL)
 			snprintf(a->name, sizeof(a->name), "%s",
 			         (const char *)sqlite3_column_text(st, 11));
+		if (sqlite3_column_text(st, 12) != NULL)
+			a->channels = xstrdup((const char *)sqlite3_column_text(st, 12));
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -87,8 +94,10 @@ static int boot_outbox(sqlite3 *db, struct store_boot *out)
 	size_t cap = 0;
 
 	if (sqlite3_prepare_v2(db,
-	                       "SELECT id, alert, channel, kind, idem_key, body, created, attempts,"
-	                       " next_at FROM outbox WHERE status = 'pending' ORDER BY id",
+	                       "SELECT o.id, o.alert, o.channel, o.kind, o.idem_key, o.body,"
+	                       " o.created, o.attempts, o.next_at, o.summary, a.severity"
+	                       " FROM outbox o LEFT JOIN alerts a ON a.id = o.alert"
+	                       " WHERE o.status = 'pending' ORDER BY o.id",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -108,6 +117,33 @@ static int boot_outbox(sqlite3 *db, struct store_boot *out)
 		o->created = sqlite3_column_int64(st, 6);
 		o->attempts = sqlite3_column_int64(st, 7);
 		o->next_at = sqlite3_column_int64(st, 8);
+		if (sqlite3_column_text(st, 9) != NULL)
+			o->summary = xstrdup((const char *)sqlite3_column_text(st, 9));
+		if (sqlite3_column_text(st, 10) != NULL)
+			snprintf(o->severity, sizeof(o->severity), "%s",
+			         (const char *)sqlite3_column_text(st, 10));
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int boot_rules(sqlite3 *db, struct store_boot *out)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT name, metric, since FROM rule_pending WHERE since > 0",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct store_boot_rule *r;
+
+		out->rules = xgrow(out->rules, &cap, out->nrules + 1, sizeof(*r));
+		r = &out->rules[out->nrules++];
+		snprintf(r->name, sizeof(r->name), "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(r->metric, sizeof(r->metric), "%s",
+		         (const char *)sqlite3_column_text(st, 1));
+		r->since = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -119,8 +155,8 @@ static int boot_maint(sqlite3 *db, struct store_boot *out)
 	size_t cap = 0;
 
 	if (sqlite3_prepare_v2(db,
-	                       "SELECT id, name, start, duration, monitors, by FROM maintenance"
-	                       " ORDER BY id",
+	                       "SELECT id, name, start, duration, monitors, by, cron, timezone"
+	                       " FROM maintenance ORDER BY id",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -135,6 +171,14 @@ static int boot_maint(sqlite3 *db, struct store_boot *out)
 		w->duration = sqlite3_column_int64(st, 3);
 		w->monitors = xstrdup((const char *)sqlite3_column_text(st, 4));
 		snprintf(w->by, sizeof(w->by), "%s", (const char *)sqlite3_column_text(st, 5));
+		if (sqlite3_column_text(st, 6) != NULL) {
+			snprintf(w->cron, sizeof(w->cron), "%s",
+			         (const char *)sqlite3_column_text(st, 6));
+			snprintf(w->timezone, sizeof(w->timezone), "%s",
+			         sqlite3_column_text(st, 7)
+			                 ? (const char *)sqlite3_column_text(st, 7)
+			                 : "UTC");
+		}
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -170,7 +214,7 @@ int sq_boot_alerts(sqlite3 *db, struct store_boot *out)
 	sqlite3_stmt *st;
 
 	if (boot_firing(db, out) < 0 || boot_outbox(db, out) < 0 || boot_maint(db, out) < 0 ||
-	    boot_incidents(db, out) < 0)
+	    boot_incidents(db, out) < 0 || boot_rules(db, out) < 0)
 		return -1;
 	/* the largest ids ever used: new alerts and messages continue from there */
 	if (sqlite3_prepare_v2(db,

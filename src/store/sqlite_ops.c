@@ -52,8 +52,8 @@ static const char *const op_sql[STORE_OP_KINDS] = {
 	                        " AND (until IS NULL OR until > ?2)",
 	[STORE_OP_ALERT] =
 	        "INSERT INTO alerts(id, monitor, rule, severity, state, started, resolved,"
-	        " message, acked_by, acked_at, notified, escalation) VALUES (?1, ?2, ?3,"
-	        " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(id) DO UPDATE SET"
+	        " message, acked_by, acked_at, notified, escalation, channels) VALUES (?1, ?2,"
+	        " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT(id) DO UPDATE SET"
 	        " state = excluded.state, resolved = excluded.resolved,"
 	        " acked_by = excluded.acked_by, acked_at = excluded.acked_at,"
 	        " notified = excluded.notified, escalation = excluded.escalation",
@@ -61,7 +61,7 @@ static const char *const op_sql[STORE_OP_KINDS] = {
 	                    " last_error = ?5, delivered_at = ?6 WHERE id = ?1",
 	[STORE_OP_MAINT_PUT] =
 	        "INSERT OR REPLACE INTO maintenance(id, name, start, duration, monitors,"
-	        " by, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	        " by, created, cron, timezone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[STORE_OP_MAINT_DEL] = "DELETE FROM maintenance WHERE id = ?1",
 	[STORE_OP_INCIDENT] = "INSERT INTO incidents(id, title, impact, status, monitor, monitors,"
 	                      " started, resolved, by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
@@ -71,6 +71,8 @@ static const char *const op_sql[STORE_OP_KINDS] = {
 	[STORE_OP_INCIDENT_UPDATE] =
 	        "INSERT INTO incident_updates(incident, t, status, message, by)"
 	        " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STORE_OP_RULE_PENDING] = "INSERT OR REPLACE INTO rule_pending(name, metric, since)"
+	                          " VALUES (?1, ?2, ?3)",
 	[STORE_OP_PUSH] = "INSERT OR REPLACE INTO push_state(monitor, last_success, last_start,"
 	                  " last_fail, exit_code, duration, message)"
 	                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -267,8 +269,11 @@ static void bind_op(sqlite3_stmt *st, const struct store_op *op)
 		sqlite3_bind_int64(st, 2, u->alert.monitor);
 		sqlite3_bind_text(st, 3, u->alert.rule, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, u->alert.severity, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, u->alert.resolved ? "resolved" : "firing", -1,
-		                  SQLITE_STATIC);
+		sqlite3_bind_text(st, 5,
+		                  u->alert.suppressed ? "suppressed"
+		                  : u->alert.resolved ? "resolved"
+		                                      : "firing",
+		                  -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 6, u->alert.started);
 		if (u->alert.resolved)
 			sqlite3_bind_int64(st, 7, u->alert.resolved);
@@ -279,6 +284,14 @@ static void bind_op(sqlite3_stmt *st, const struct store_op *op)
 		}
 		sqlite3_bind_int64(st, 11, u->alert.notified);
 		sqlite3_bind_int64(st, 12, u->alert.escalation);
+		if (u->alert.channels_len > 0)
+			sqlite3_bind_text(st, 13, (const char *)op->blob + u->alert.channels_off,
+			                  (int)u->alert.channels_len, SQLITE_STATIC);
+		break;
+	case STORE_OP_RULE_PENDING:
+		sqlite3_bind_text(st, 1, u->rule.name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, u->rule.metric, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, u->rule.since);
 		break;
 	case STORE_OP_OUTBOX:
 		sqlite3_bind_int64(st, 1, u->outbox.id);
@@ -297,6 +310,10 @@ static void bind_op(sqlite3_stmt *st, const struct store_op *op)
 		bind_text(st, 5, op->text ? op->text : "[]");
 		sqlite3_bind_text(st, 6, u->maint.by, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 7, u->maint.created);
+		if (u->maint.cron[0]) {
+			sqlite3_bind_text(st, 8, u->maint.cron, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 9, u->maint.timezone, -1, SQLITE_STATIC);
+		}
 		break;
 	case STORE_OP_MAINT_DEL:
 		sqlite3_bind_int64(st, 1, u->maint.id);

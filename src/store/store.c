@@ -304,12 +304,17 @@ void store_boot_free(struct store_boot *b)
 	for (i = 0; i < b->nmaint; i++)
 		free(b->maint[i].monitors);
 	free(b->maint);
-	for (i = 0; i < b->nalerts; i++)
+	for (i = 0; i < b->nalerts; i++) {
 		free(b->alerts[i].message);
+		free(b->alerts[i].channels);
+	}
 	free(b->alerts);
-	for (i = 0; i < b->noutbox; i++)
+	for (i = 0; i < b->noutbox; i++) {
 		free(b->outbox[i].body);
+		free(b->outbox[i].summary);
+	}
 	free(b->outbox);
+	free(b->rules);
 	free(b->series);
 	free(b->monitors);
 	free(b->rollups);

@@ -29,6 +29,7 @@ struct store_outbox {
 	int64_t id, alert, created, next_at;
 	char channel[64], kind[16], idem_key[80];
 	size_t body_off, body_len;
+	size_t summary_off, summary_len; /* summary_len 0: none */
 };
 
 /* One request to Vigil, as the request log keeps it. */
@@ -74,6 +75,7 @@ enum store_op_kind {
 	STORE_OP_INCIDENT,        /* incident.* upserted, text = monitors (JSON array) */
 	STORE_OP_INCIDENT_UPDATE, /* incident.id, .status, .by, .t (started), text = message */
 	STORE_OP_PUSH,            /* push.* upserted, text = message */
+	STORE_OP_RULE_PENDING,    /* rule.* upserted (since 0: not pending) */
 	STORE_OP_KINDS
 };
 
@@ -165,14 +167,22 @@ struct store_op {
 			int64_t id, monitor, started, resolved; /* resolved 0: firing */
 			char rule[16], severity[16], acked_by[64];
 			int64_t acked_at, notified, escalation;
-		} alert; /* text = message */
+			bool suppressed; /* closed unannounced (state suppressed) */
+			/* its own channels, one per line, in the blob after the rows; len 0: none */
+			size_t channels_off, channels_len;
+		} alert; /* text = message, blob = nrows struct store_outbox and their texts */
 		struct {
 			int64_t id, attempts, next_at, delivered_at;
-			char status[16]; /* pending delivered failed */
+			char status[16]; /* pending delivered failed suppressed */
 		} outbox;
+		struct {
+			char name[128], metric[256];
+			int64_t since; /* Unix ms, 0: not pending */
+		} rule;
 		struct {
 			int64_t id, start, duration, created;
 			char name[128], by[64];
+			char cron[128], timezone[64]; /* a recurring window; "" one-off */
 		} maint;
 		struct {
 			int64_t id, monitor, started, resolved; /* resolved 0: open */
@@ -338,12 +348,20 @@ struct store_boot_alert {
 	char rule[16], severity[16], acked_by[64];
 	char slug[128], name[200]; /* of its monitor ("" for a rule's) */
 	char *message;
+	char *channels; /* its own channels, one per line, or NULL */
 };
 
 struct store_boot_outbox {
 	int64_t id, alert, created, attempts, next_at;
-	char channel[64], kind[16], idem_key[80];
+	char channel[64], kind[16], idem_key[80], severity[16];
 	char *body;
+	char *summary; /* or NULL */
+};
+
+/* A threshold rule that was pending. */
+struct store_boot_rule {
+	char name[128], metric[256];
+	int64_t since;
 };
 
 /* An open incident opened automatically for a monitor. */
@@ -355,7 +373,8 @@ struct store_boot_incident {
 struct store_boot_maint {
 	int64_t id, start, duration;
 	char name[128], by[64];
-	char *monitors; /* JSON array */
+	char cron[128], timezone[64]; /* a recurring window; "" one-off */
+	char *monitors;               /* JSON array */
 };
 
 struct store_boot {
@@ -368,6 +387,8 @@ struct store_boot {
 	size_t nalerts;
 	struct store_boot_outbox *outbox; /* pending */
 	size_t noutbox;
+	struct store_boot_rule *rules; /* pending threshold rules */
+	size_t nrules;
 	int64_t max_alert, max_outbox;
 	struct store_boot_monitor *monitors;
 	size_t nmonitors;

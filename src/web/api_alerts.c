@@ -77,8 +77,9 @@ void handle_alerts(struct web_request *req, struct web_reply *rep)
 	int64_t limit, cursor;
 	struct store_reader *r;
 
-	if (state != NULL && strcmp(state, "firing") != 0 && strcmp(state, "resolved") != 0) {
-		api_bad_param(req, rep, "state", state, "firing or resolved");
+	if (state != NULL && strcmp(state, "firing") != 0 && strcmp(state, "resolved") != 0 &&
+	    strcmp(state, "suppressed") != 0) {
+		api_bad_param(req, rep, "state", state, "firing, resolved or suppressed");
 		goto fail;
 	}
 	if (paging(req, rep, &limit, &cursor) < 0 || (r = api_reader(req, rep)) == NULL)
@@ -103,8 +104,9 @@ void handle_notifications(struct web_request *req, struct web_reply *rep)
 	struct store_reader *r;
 
 	if (status != NULL && strcmp(status, "pending") != 0 && strcmp(status, "delivered") != 0 &&
-	    strcmp(status, "failed") != 0) {
-		api_bad_param(req, rep, "status", status, "pending, delivered or failed");
+	    strcmp(status, "failed") != 0 && strcmp(status, "suppressed") != 0) {
+		api_bad_param(req, rep, "status", status,
+		              "pending, delivered, failed or suppressed");
 		goto fail;
 	}
 	if (paging(req, rep, &limit, &cursor) < 0 ||

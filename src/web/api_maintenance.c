@@ -6,6 +6,7 @@
 #include "conf/conf.h"
 #include "conf/value.h"
 #include "engine/snapshot.h"
+#include "util/cron.h"
 #include "util/time.h"
 #include "util/timeparse.h"
 #include "util/tz.h"
@@ -22,22 +23,36 @@ static json_t *window(json_int_t id, const char *origin, const char *name, int64
 	                 "active", now >= start && now < start + duration);
 }
 
-/* A recurring window with its occurrence running now, or else its next one. */
-static json_t *recurring(const struct conf_maintenance *c, json_t *monitors, int64_t now)
+/*
+ * A recurring window (ID 0: of the file) with its occurrence running now, or
+ * else its next one (START -1: none left).
+ */
+static json_t *recurring(json_int_t id, const char *origin, const char *name, const char *cron,
+                         const char *timezone, int64_t start, int64_t duration, json_t *monitors,
+                         int64_t now)
 {
-	int64_t start, end;
 	json_t *w;
 
-	if (conf_maintenance_occurrence(c, now, &start, &end) == 0) {
-		w = window(0, "file", c->name, start, c->duration, monitors, now);
+	if (start >= 0) {
+		w = window(id, origin, name, start, duration, monitors, now);
 	} else { /* it never fires again */
-		w = window(0, "file", c->name, 0, c->duration, monitors, now);
+		w = window(id, origin, name, 0, duration, monitors, now);
 		json_object_set_new(w, "end", json_null());
 		json_object_set_new(w, "active", json_false());
 	}
-	json_object_set_new(w, "cron", json_string(c->cron));
-	json_object_set_new(w, "timezone", json_string(tz_name(c->tz)));
+	json_object_set_new(w, "cron", json_string(cron));
+	json_object_set_new(w, "timezone", json_string(timezone));
 	return w;
+}
+
+static json_t *recurring_file(const struct conf_maintenance *c, json_t *monitors, int64_t now)
+{
+	int64_t start, end;
+
+	if (conf_maintenance_occurrence(c, now, &start, &end) < 0)
+		start = -1;
+	return recurring(0, "file", c->name, c->cron, tz_name(c->tz), start, c->duration, monitors,
+	                 now);
 }
 
 void handle_maintenance_list(struct web_request *req, struct web_reply *rep)
@@ -54,7 +69,7 @@ void handle_maintenance_list(struct web_request *req, struct web_reply *rep)
 		for (j = 0; j < c[i].monitors.n; j++)
 			json_array_append_new(mons, json_string(c[i].monitors.v[j]));
 		if (c[i].cron != NULL) {
-			json_array_append_new(list, recurring(&c[i], mons, now));
+			json_array_append_new(list, recurring_file(&c[i], mons, now));
 			continue;
 		}
 		json_array_append_new(list, window(0, "file", c[i].name, c[i].start_ms,
@@ -68,8 +83,11 @@ void handle_maintenance_list(struct web_request *req, struct web_reply *rep)
 		memcpy(copy, w->monitors, sizeof(copy));
 		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 			json_array_append_new(mons, json_string(tok));
-		json_array_append_new(
-		        list, window(w->id, "api", w->name, w->start, w->duration, mons, now));
+		json_array_append_new(list, w->cron[0] ? recurring(w->id, "api", w->name, w->cron,
+		                                                   w->timezone, w->occ_start,
+		                                                   w->duration, mons, now)
+		                                       : window(w->id, "api", w->name, w->start,
+		                                                w->duration, mons, now));
 		json_object_set_new(json_array_get(list, json_array_size(list) - 1), "by",
 		                    json_string(w->by));
 	}
@@ -96,12 +114,51 @@ static void *bad(struct web_reply *rep, const char *field, const char *want)
 	return NULL;
 }
 
-/* The body as {name, start (Unix ms), duration (ms), monitors}, or NULL after a 400. */
+/* 0 when B's cron (if any) and timezone are fine (*TZNAME the zone), else -1 after a 400. */
+/* Replies 400 naming FIELD; returns -1. */
+static int fail(struct web_reply *rep, const char *field, const char *want)
+{
+	(void)bad(rep, field, want);
+	return -1;
+}
+
+static int check_recurrence(struct web_reply *rep, json_t *b, const char **tzname)
+{
+	const char *cron = json_string_value(json_object_get(b, "cron"));
+	json_t *tzv = json_object_get(b, "timezone");
+	char err[200];
+	struct cron expr;
+	struct tz *tz;
+
+	*tzname = tzv ? json_string_value(tzv) : "UTC";
+	if (json_object_get(b, "cron") == NULL) {
+		if (tzv != NULL)
+			return fail(rep, "timezone", "only a recurring window (with cron) has one");
+		return 0;
+	}
+	if (json_object_get(b, "start") != NULL)
+		return fail(rep, "start", "either start (one-off) or cron (recurring), not both");
+	if (cron == NULL || strlen(cron) >= 128)
+		return fail(rep, "cron", "a 5-field cron expression like \"0 2 * * SUN\"");
+	if (cron_parse(cron, &expr, err, sizeof(err)) < 0)
+		return fail(rep, "cron", err);
+	if (*tzname == NULL || strlen(*tzname) >= 64)
+		return fail(rep, "timezone", "an IANA time zone name like Europe/Paris");
+	if (tz_load(NULL, *tzname, &tz, err, sizeof(err)) < 0)
+		return fail(rep, "timezone", err);
+	tz_free(tz);
+	return 0;
+}
+
+/*
+ * The body as {name, start (Unix ms), duration (ms), monitors} (and cron,
+ * timezone for a recurring window), or NULL after a 400.
+ */
 static json_t *parse(struct web_request *req, struct web_reply *rep)
 {
 	json_error_t jerr;
 	json_t *b = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr), *m, *v;
-	const char *name, *start, *dur;
+	const char *name, *start, *dur, *tzname = "UTC";
 	int64_t start_ms = time_wall_ms(), dur_ms = 0;
 	size_t i;
 
@@ -125,6 +182,8 @@ static json_t *parse(struct web_request *req, struct web_reply *rep)
 	else if (m != NULL && !json_is_array(m))
 		v = bad(rep, "monitors",
 		        "an array of monitor ids or names (default: every monitor)");
+	else if (check_recurrence(rep, b, &tzname) < 0)
+		v = NULL;
 	else
 		v = b;
 	for (i = 0; v != NULL && m != NULL && i < json_array_size(m); i++) {
@@ -142,6 +201,10 @@ static json_t *parse(struct web_request *req, struct web_reply *rep)
 	              : json_pack("{s:s,s:I,s:I,s:o}", "name", name, "start", (json_int_t)start_ms,
 	                          "duration", (json_int_t)dur_ms, "monitors",
 	                          m ? json_deep_copy(m) : json_array());
+	if (v != NULL && json_object_get(b, "cron") != NULL) { /* checked: a recurring window */
+		json_object_set(v, "cron", json_object_get(b, "cron"));
+		json_object_set_new(v, "timezone", json_string(tzname));
+	}
 	json_decref(b);
 	return v;
 }

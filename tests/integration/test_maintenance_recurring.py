@@ -4,6 +4,8 @@ import signal
 import time
 from zoneinfo import ZoneInfo
 
+import requests
+
 from conftest import api, monitor_yaml, run_cli, wait_for
 from receiver import Receiver
 
@@ -124,3 +126,53 @@ def test_recurring_window_config_errors(tmp_path):
                  ' duration: 90m}\n')
     r = run_cli('config', 'check', str(f))
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_recurring_window_through_the_api(daemon):
+    hook = Receiver().start()
+    try:
+        d = daemon(AUTH + 'alerting:\n  retry_initial: 200ms\n  channels:\n'
+                   f'    - {{name: hook, type: webhook, url: "{hook.url}/h"}}\n'
+                   'monitors:\n' +
+                   monitor_yaml('Svc', type='tcp', host='127.0.0.1', port=1, interval='200ms'))
+        auth = {'Authorization': f'Bearer {OPS}'}
+        post = lambda body: requests.post(d.url('/api/v1/maintenance'), json=body,
+                                          headers=auth, timeout=10)
+        for bad, where in [
+                ({'name': 'x', 'duration': '1h', 'cron': '0 25 * * *'}, '$.cron: hour field'),
+                ({'name': 'x', 'duration': '1h', 'cron': 'every day'}, '$.cron'),
+                ({'name': 'x', 'duration': '1h', 'cron': '0 2 * * *',
+                  'timezone': 'Mars/Olympus'}, '$.timezone'),
+                ({'name': 'x', 'duration': '1h', 'cron': '0 2 * * *',
+                  'timezone': '../../etc/passwd'}, '$.timezone'),
+                ({'name': 'x', 'duration': '1h', 'cron': '0 2 * * *',
+                  'start': '2026-12-01T02:00:00Z'}, '$.start'),
+                ({'name': 'x', 'duration': '1h', 'timezone': 'UTC'}, '$.timezone'),
+                ({'name': 'x', 'duration': '1h', 'cron': 7}, '$.cron')]:
+            r = post(bad)
+            assert r.status_code == 400 and where in r.text, (bad, r.status_code, r.text)
+        r = post({'name': 'rolling', 'cron': '* * * * *', 'timezone': 'Asia/Tokyo',
+                  'duration': '2m', 'monitors': ['svc']})
+        assert r.status_code == 201, r.text
+        wid = r.json()['id']
+        wait_for(lambda: api(d, '/api/v1/monitors/svc', OPS)['status'] == 'maintenance',
+                 what='Svc under the API window')
+        w = api(d, '/api/v1/maintenance', OPS)['maintenance'][0]
+        assert w['origin'] == 'api' and w['cron'] == '* * * * *' and w['active'] is True
+        assert w['timezone'] == 'Asia/Tokyo' and w['duration_seconds'] == 120
+        start, end = parse_time(w['start']), parse_time(w['end'])
+        assert start.second == 0 and end - start == datetime.timedelta(minutes=2)
+        # it is stored: a restart keeps it recurring
+        assert d.stop() == 0
+        d.start()
+        w = api(d, '/api/v1/maintenance', OPS)['maintenance'][0]
+        assert w['cron'] == '* * * * *' and w['timezone'] == 'Asia/Tokyo', w
+        wait_for(lambda: api(d, '/api/v1/monitors/svc', OPS)['status'] == 'maintenance',
+                 what='Svc under the window after the restart')
+        time.sleep(1)
+        assert not hook.bodies()
+        r = requests.delete(d.url(f'/api/v1/maintenance/{wid}'), headers=auth, timeout=10)
+        assert r.status_code == 200
+        wait_for(lambda: hook.bodies() or None, what='the alert once the window is gone')
+    finally:
+        hook.stop()
