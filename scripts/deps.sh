@@ -17,7 +17,7 @@ openssl curl tzdata
 nginx-light wrk slowhttptest
 redis-server postgresql postgresql-common monitoring-plugins-basic libmonitoring-plugin-perl
 python3-dnslib nftables iproute2 locales
-libncurses-dev tmux
+libncurses-dev tmux zsh fish
 "
 
 missing=""

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 
 static int run_help(int argc, char **argv);
+static int run_completion(int argc, char **argv);
 static int dispatch(int argc, char **argv);
 
 static const struct cli_verb help_verb = {
@@ -17,14 +18,36 @@ static const struct cli_verb help_verb = {
 	"Prints the list of verbs, or the full help of one verb.\n",
 };
 
+static const struct cli_verb completion_verb = {
+	"completion",           run_completion,      cli_completion_args,
+	cli_completion_summary, cli_completion_help,
+};
+
 static const struct cli_verb *const verbs[] = {
-	&cli_serve_verb,  &cli_config_verb, &cli_check_verb, &cli_wait_verb, &cli_metrics_verb,
-	&cli_notify_verb, &cli_exec_verb,   &help_verb,      NULL,
+	&cli_serve_verb,
+	&cli_config_verb,
+	&cli_check_verb,
+	&cli_wait_verb,
+	&cli_status_verb,
+	&cli_top_verb,
+	&cli_report_verb,
+	&cli_metrics_verb,
+	&cli_notify_verb,
+	&cli_exec_verb,
+	&completion_verb,
+	&help_verb,
+	NULL,
 };
 
 static int run_help(int argc, char **argv)
 {
 	return cli_help(verbs, argc, argv);
+}
+
+/* The completion verb needs the whole table, like help. */
+static int run_completion(int argc, char **argv)
+{
+	return cli_completion(verbs, argc, argv);
 }
 
 static const struct cli_verb *find_verb(const char *name)

@@ -18,6 +18,7 @@ struct outbox_msg {
 	char *summary;      /* one line for a grouped message, or NULL: sent alone */
 	int64_t not_before; /* held until then (a network failure waits for correlation) */
 	int64_t batch;      /* grouped: the id of the group's first message; 0 none */
+	bool throttled;     /* it waited for the channel's rate limit: it may group */
 	bool ready;         /* its row is committed: it may be sent */
 	bool in_flight;     /* an attempt is under way */
 	struct outbox_msg *next;
@@ -100,6 +101,11 @@ struct alerting {
 	char stat_names[CHANNELS_MAX][64];
 	struct alert_stats stats[CHANNELS_MAX];
 	size_t nstats;
+	/* requests per channel (same index) within its rate_limit.per: a ring of times */
+	struct sent_ring {
+		int64_t *t;
+		size_t cap, head, n;
+	} sent[CHANNELS_MAX];
 };
 
 /* alert.c */

@@ -307,6 +307,43 @@ static int send_one(struct alerting *a, struct attempt *t, const struct conf_cha
 	return 0;
 }
 
+/* The request ring of channel C (sized for its cap). */
+static struct sent_ring *ring_of(struct alerting *a, const struct conf_channel *c)
+{
+	struct sent_ring *r = &a->sent[alerting_stat(a, c->name) - a->stats];
+
+	if (r->cap != (size_t)c->rate_limit.messages) { /* new, or the cap changed: afresh */
+		free(r->t);
+		r->cap = (size_t)c->rate_limit.messages;
+		r->t = xcalloc(r->cap, sizeof(*r->t));
+		r->head = r->n = 0;
+	}
+	return r;
+}
+
+/*
+ * Whether channel C may take a request at NOW under its rate_limit; when
+ * not, *FREE gets when a slot frees. A request allowed here is counted.
+ */
+static bool rate_ok(struct alerting *a, const struct conf_channel *c, int64_t now, int64_t *free)
+{
+	struct sent_ring *r;
+
+	if (c->rate_limit.messages <= 0)
+		return true;
+	r = ring_of(a, c);
+	while (r->n > 0 && r->t[r->head] <= now - c->rate_limit.per) { /* out of the window */
+		r->head = (r->head + 1) % r->cap;
+		r->n--;
+	}
+	if (r->n == r->cap) {
+		*free = r->t[r->head] + c->rate_limit.per;
+		return false;
+	}
+	r->t[(r->head + r->n++) % r->cap] = now;
+	return true;
+}
+
 /* Whether Q may go in the group M leads at NOW. */
 static bool joins(const struct outbox_msg *m, const struct outbox_msg *q, int64_t now)
 {
@@ -328,8 +365,11 @@ static struct outbox_msg **gather(struct alerting *a, struct outbox_msg *m,
 	size_t cap = 0, i;
 
 	*n = 0;
-	if (m->summary == NULL ||
-	    (m->batch == 0 && (m->attempts > 0 || channel_group_window(&a->cfg->alerting, c) <= 0)))
+	if (m->summary == NULL || !channel_groupable(c))
+		return NULL;
+	/* a new group: within the window, or what piled up behind the rate limit */
+	if (m->batch == 0 &&
+	    (m->attempts > 0 || (channel_group_window(&a->cfg->alerting, c) <= 0 && !m->throttled)))
 		return NULL;
 	v = xgrow(v, &cap, 1, sizeof(*v));
 	v[(*n)++] = m;
@@ -420,6 +460,12 @@ void outbox_kick(struct alerting *a)
 			outbox_drop(a, m);
 			continue;
 		}
+		if (!rate_ok(a, c, now, &m->next_at)) { /* waits for a slot; others may join it */
+			m->throttled = true;
+			if (soonest == 0 || m->next_at < soonest)
+				soonest = m->next_at;
+			continue;
+		}
 		if (a->sink != NULL) {
 			to_sink(a, attempt_for(a, m, c, now), now);
 			next = a->queue; /* what it delivered is gone: from the start again */
@@ -442,11 +488,14 @@ static void on_timer(uv_timer_t *t)
 void alert_handle_closed(uv_handle_t *h)
 {
 	struct alerting *a = h->data;
+	size_t i;
 
 	if (--a->open_handles > 0)
 		return;
 	while (a->queue != NULL)
 		outbox_drop(a, a->queue);
+	for (i = 0; i < CHANNELS_MAX; i++)
+		free(a->sent[i].t);
 	free(a->pending_since);
 	conf_unref(a->cfg);
 	free(a);

@@ -25,6 +25,20 @@ extern const struct cli_verb cli_wait_verb;
 extern const struct cli_verb cli_metrics_verb;
 extern const struct cli_verb cli_notify_verb;
 extern const struct cli_verb cli_exec_verb;
+extern const struct cli_verb cli_status_verb;
+extern const struct cli_verb cli_top_verb;
+extern const struct cli_verb cli_report_verb;
+
+/*
+ * `vigil completion bash|zsh|fish`: prints the completion script of the
+ * shell, with the verbs and flags of VERBS (NULL-terminated: main.c's table,
+ * which the completion verb itself is part of).
+ */
+int cli_completion(const struct cli_verb *const *verbs, int argc, char **argv);
+/* The completion verb's args, summary and help, for its entry in main.c's table. */
+extern const char cli_completion_args[];
+extern const char cli_completion_summary[];
+extern const char cli_completion_help[];
 
 /* Prints the usage of every verb in VERBS (NULL-terminated), to stderr when TO_STDERR. */
 void cli_usage(const struct cli_verb *const *verbs, int to_stderr);

@@ -23,7 +23,7 @@ void cli_usage(const struct cli_verb *const *verbs, int to_stderr)
 
 	fprintf(out, "usage: vigil [VERB] [OPTIONS]\n\nverbs:\n");
 	for (i = 0; verbs[i] != NULL; i++)
-		fprintf(out, "  %-9s %s\n", verbs[i]->name, verbs[i]->summary);
+		fprintf(out, "  %-10s %s\n", verbs[i]->name, verbs[i]->summary);
 	fprintf(out, "\n  vigil --version          version of vigil and its libraries\n"
 	             "  vigil help VERB          full help of one verb\n");
 }

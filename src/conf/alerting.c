@@ -163,6 +163,36 @@ static void channel_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)
 		conf_error_key(ctx, node, "url", "expected an http:// or https:// URL");
 }
 
+static void rate_init(void *obj)
+{
+	struct conf_send_cap *r = obj;
+
+	r->per = SEC(3600);
+}
+
+static const struct conf_key rate_keys[] = {
+	{ .name = "messages",
+	  .type = CONF_INT,
+	  .offset = offsetof(struct conf_send_cap, messages),
+	  .min = 0,
+	  .max = 100000,
+	  .help = "at most this many requests to the channel... (0: no cap)" },
+	{ .name = "per",
+	  .type = CONF_DURATION,
+	  .offset = offsetof(struct conf_send_cap, per),
+	  .min = SEC(1),
+	  .max = HOUR(24),
+	  .help = "...within any window this long" },
+	{ 0 },
+};
+
+static const struct conf_spec rate_spec = {
+	.name = "rate_limit",
+	.size = sizeof(struct conf_send_cap),
+	.keys = rate_keys,
+	.init = rate_init,
+};
+
 static void channel_init(void *obj)
 {
 	struct conf_channel *c = obj;
@@ -170,6 +200,7 @@ static void channel_init(void *obj)
 	c->send_resolved = true;
 	c->group = true;
 	c->timeout = SEC(10);
+	rate_init(&c->rate_limit);
 }
 
 static int check_severities(struct conf_ctx *ctx, yaml_node_t *node, void *field)
@@ -267,6 +298,12 @@ static const struct conf_key channel_keys[] = {
 	  .offset = offsetof(struct conf_channel, group),
 	  .help = "join alerts that fire together into one message (alerting.group_window); "
 	          "pagerduty, opsgenie, alertmanager and templated webhooks never group" },
+	{ .name = "rate_limit",
+	  .type = CONF_SECTION,
+	  .offset = offsetof(struct conf_channel, rate_limit),
+	  .spec = &rate_spec,
+	  .help = "a cap on requests to the channel ({messages: 20, per: 1h}); beyond it, "
+	          "messages wait (never dropped) and go together when the channel groups" },
 	{ .name = "timeout",
 	  .type = CONF_DURATION,
 	  .offset = offsetof(struct conf_channel, timeout),

@@ -181,6 +181,10 @@ struct conf_channel {
 	bool send_resolved;
 	bool group;      /* takes part in alerting.group_window */
 	int64_t timeout; /* ms per delivery attempt */
+	struct conf_send_cap {
+		int64_t messages; /* at most this many requests... (0: no cap) */
+		int64_t per;      /* ...within any window of this many ms */
+	} rate_limit;
 };
 
 /* A threshold rule on a metric (alerting.rules[]). */

@@ -401,6 +401,19 @@ static const struct rule_case cases[] = {
 	  "35 pager resolve:api.down\n"
 	  "50 ops resolve:db.down\n"
 	  "50 pager resolve:db.down\n" },
+	{ "rate_limit: beyond the cap messages wait, then go together when a slot frees",
+	  MONITORS "alerting:\n" QUIET "  channels:\n"
+	           "    - {name: ops, type: webhook, url: 'http://127.0.0.1:9/ops',\n"
+	           "       rate_limit: {messages: 2, per: 60s}}\n",
+	  90,
+	  "0 result api down\n"
+	  "1 result db down\n"
+	  "2 result web down\n"
+	  "3 result dns down\n"
+	  "4 result mail down\n",
+	  "0 ops trigger:api.down\n"
+	  "1 ops trigger:db.down\n"
+	  "60 ops group trigger:web.down,trigger:dns.down,trigger:mail.down\n" },
 	{ "flapping: one alert instead of a storm, and the down alert once it settles down",
 	  "monitors:\n"
 	  "  - {name: api, type: tcp, host: 127.0.0.1, port: 9}\n"
