@@ -11,13 +11,15 @@ libuv1-dev libcurl4-openssl-dev libmicrohttpd-dev libsqlite3-dev libyaml-dev
 libjansson-dev libssl-dev libcmocka-dev
 libc-ares-dev libhiredis-dev libpq-dev
 clang clang-format libclang-rt-14-dev
-python3 python3-pytest python3-requests python3-jsonschema python3-aiosmtpd
+python3 python3-pytest python3-requests python3-jsonschema python3-aiosmtpd python3-yaml
+groff-base man-db
 prometheus prometheus-blackbox-exporter prometheus-node-exporter prometheus-alertmanager
 openssl curl tzdata
 nginx-light wrk slowhttptest
 redis-server postgresql postgresql-common monitoring-plugins-basic libmonitoring-plugin-perl
 python3-dnslib nftables iproute2 locales
 libncurses-dev tmux zsh fish
+chromium fonts-dejavu-core
 "
 
 missing=""

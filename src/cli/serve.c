@@ -10,8 +10,11 @@
 #include "conf/conf.h"
 #include "engine/engine.h"
 #include "engine/snapshot.h"
+#include "store/health.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/sdnotify.h"
+#include "util/testhook.h"
 #include "util/time.h"
 #include "version.h"
 #include "web/web.h"
@@ -32,7 +35,10 @@ const struct cli_verb cli_serve_verb = {
 	"Signals: SIGHUP reloads the configuration (an invalid one is logged and the\n"
 	"current one kept); SIGTERM and SIGINT stop after flushing the store.\n"
 	"Environment: VIGIL_LISTEN, VIGIL_STORAGE, VIGIL_LOG_LEVEL and VIGIL_LOG_FORMAT\n"
-	"override the corresponding configuration keys.\n",
+	"override the corresponding configuration keys.\n"
+	"Under systemd (Type=notify; NOTIFY_SOCKET set) it reports READY=1 once serving,\n"
+	"RELOADING=1 and READY=1 around a reload, STOPPING=1, and WATCHDOG=1 at half of\n"
+	"WATCHDOG_USEC while the loop turns and the store writer keeps up.\n",
 };
 
 /* The daemon's one top-level state, built here and torn down here. */
@@ -44,7 +50,24 @@ struct vigil {
 	struct engine *engine;
 	struct web *web;
 	uv_timer_t tick; /* the web's once-a-second chores (the request log) */
+	char url[300];   /* where it serves, for logs and systemd's STATUS= */
+
+	struct sdnotify notify; /* systemd's NOTIFY_SOCKET; every send a no-op without it */
+	uv_timer_t watchdog;    /* WATCHDOG=1 every half WATCHDOG_USEC, while healthy */
+	int64_t stall_ns;       /* writes waiting longer mean a stuck writer: no pings */
+	bool writer_stuck;      /* logged once per episode */
+	uv_timer_t freeze;      /* test hook: holds the loop while a file exists */
+	const char *freeze_path;
 };
+
+/*
+ * Writes may wait for the writer half of WATCHDOG_USEC before the pings stop,
+ * but never less than two commit intervals and this.
+ */
+#define STALL_FLOOR_NS (NS_PER_SEC)
+/* The test hook's longest hold and how often it looks for its file. */
+#define FREEZE_MAX_MS  60000
+#define FREEZE_POLL_MS 50
 
 static void on_tick(uv_timer_t *t)
 {
@@ -53,14 +76,117 @@ static void on_tick(uv_timer_t *t)
 	web_tick(v->web);
 }
 
+static void close_timer(struct vigil *v, uv_timer_t *t)
+{
+	if (t->data == v && !uv_is_closing((uv_handle_t *)t))
+		uv_close((uv_handle_t *)t, NULL);
+}
+
+/* Sends MSG (VAR=VALUE lines) and a STATUS= line: STATE, where Vigil serves, what it watches. */
+static void notify_status(struct vigil *v, const char *msg, const char *state)
+{
+	char buf[SDNOTIFY_MAX], status[SDNOTIFY_MAX];
+	const struct vigil_config *cfg = v->engine ? engine_config(v->engine) : v->config;
+
+	snprintf(buf, sizeof(buf), "%s", msg);
+	snprintf(status, sizeof(status), "%s; serving %s, %zu monitor%s", state, v->url,
+	         cfg->monitors.n, cfg->monitors.n == 1 ? "" : "s");
+	sdnotify_status_append(buf, sizeof(buf), status);
+	(void)sdnotify_send(&v->notify, buf);
+}
+
 static void on_stop(void *arg)
 {
 	struct vigil *v = arg;
 
+	(void)sdnotify_send(&v->notify, "STOPPING=1\nSTATUS=shutting down");
 	web_stop(v->web); /* no new requests; the ones in flight finish */
-	if (v->tick.data == v && !uv_is_closing((uv_handle_t *)&v->tick))
-		uv_close((uv_handle_t *)&v->tick, NULL);
+	close_timer(v, &v->tick);
+	close_timer(v, &v->watchdog);
+	close_timer(v, &v->freeze);
 	engine_close(v->engine);
+}
+
+static void on_event(void *arg, enum engine_event ev)
+{
+	struct vigil *v = arg;
+	char msg[SDNOTIFY_MAX];
+
+	switch (ev) {
+	case ENGINE_EVENT_RELOADING:
+		if (sdnotify_reloading_msg(msg, sizeof(msg), time_mono_ns() / 1000,
+		                           "reloading the configuration") > 0)
+			(void)sdnotify_send(&v->notify, msg);
+		break;
+	case ENGINE_EVENT_RELOADED:
+		notify_status(v, "READY=1", "configuration reloaded");
+		break;
+	case ENGINE_EVENT_RELOAD_FAILED:
+		notify_status(v, "READY=1", "reload failed, running configuration kept");
+		break;
+	}
+}
+
+/*
+ * WATCHDOG=1, from the loop (a blocked loop never gets here) and only while
+ * the store writer keeps up: a writer stuck in a commit stops the pings, and
+ * systemd restarts us once WatchdogSec passes without one.
+ */
+static void on_watchdog(uv_timer_t *t)
+{
+	struct vigil *v = t->data;
+	int64_t waited;
+	char msg[SDNOTIFY_MAX];
+
+	if (store_writer_healthy(v->store, v->stall_ns, &waited)) {
+		if (v->writer_stuck)
+			log_info("sd_notify: the store writer keeps up again; watchdog pings "
+			         "resume");
+		v->writer_stuck = false;
+		(void)sdnotify_send(&v->notify, "WATCHDOG=1");
+		return;
+	}
+	if (!v->writer_stuck) {
+		log_warnx("sd_notify: writes have waited %.1f s for the store writer; no watchdog "
+		          "pings until it commits again",
+		          (double)waited / 1e9);
+		snprintf(msg, sizeof(msg), "STATUS=store writer stuck for %.0f s",
+		         (double)waited / 1e9);
+		(void)sdnotify_send(&v->notify, msg);
+	}
+	v->writer_stuck = true;
+}
+
+static void on_freeze(uv_timer_t *t)
+{
+	struct vigil *v = t->data;
+	int64_t held = testhook_hold(v->freeze_path, FREEZE_MAX_MS);
+
+	if (held > 0)
+		log_info("test hook: the loop was held for %lld ms", (long long)held);
+}
+
+/* After READY=1: the watchdog timer and the test hook, when asked for. */
+static void notify_start(struct vigil *v)
+{
+	uint64_t period_ms = (uint64_t)(v->notify.watchdog_usec / 2000);
+	int64_t floor_ns = 2 * v->config->storage.commit_interval * NS_PER_MS + STALL_FLOOR_NS;
+
+	if (sdnotify_enabled(&v->notify) && v->notify.watchdog_usec > 0) {
+		v->stall_ns = v->notify.watchdog_usec * 1000 / 2;
+		if (v->stall_ns < floor_ns)
+			v->stall_ns = floor_ns;
+		uv_timer_init(&v->loop, &v->watchdog);
+		v->watchdog.data = v;
+		uv_timer_start(&v->watchdog, on_watchdog, 0, period_ms > 0 ? period_ms : 1);
+		log_info("sd_notify: watchdog pings every %llu ms", (unsigned long long)period_ms);
+	}
+	v->freeze_path = testhook_path("VIGIL_TEST_FREEZE_LOOP");
+	if (v->freeze_path != NULL) {
+		uv_timer_init(&v->loop, &v->freeze);
+		v->freeze.data = v;
+		uv_timer_start(&v->freeze, on_freeze, FREEZE_POLL_MS, FREEZE_POLL_MS);
+	}
 }
 
 static int parse_args(int argc, char **argv, const char **config)
@@ -140,7 +266,7 @@ static int open_store(struct vigil *v)
 
 /* Hours and days of rollups the uptime rings need at start-up. */
 #define BOOT_HOURS 24
-#define BOOT_DAYS  31
+#define BOOT_DAYS  91 /* the status page's 90 days and today */
 
 static int start(struct vigil *v, const char *path)
 {
@@ -151,6 +277,7 @@ static int start(struct vigil *v, const char *path)
 		.store = v->store,
 		.box = &v->box,
 		.on_stop = on_stop,
+		.on_event = on_event,
 		.arg = v,
 	};
 	struct store_boot boot;
@@ -187,12 +314,16 @@ static int start(struct vigil *v, const char *path)
 	uv_timer_init(&v->loop, &v->tick);
 	v->tick.data = v;
 	uv_timer_start(&v->tick, on_tick, 1000, 1000);
-	log_info("vigil %s: serving http%s://%s%s%s:%d/ (database %s)", VIGIL_VERSION,
+	snprintf(v->url, sizeof(v->url), "http%s://%s%s%s:%d/",
 	         v->config->server.tls.cert ? "s" : "",
 	         strchr(v->config->server.addr.host, ':') ? "[" : "",
 	         v->config->server.addr.host[0] ? v->config->server.addr.host : "*",
-	         strchr(v->config->server.addr.host, ':') ? "]" : "", v->config->server.addr.port,
+	         strchr(v->config->server.addr.host, ':') ? "]" : "", v->config->server.addr.port);
+	log_info("vigil %s: serving %s (database %s)", VIGIL_VERSION, v->url,
 	         v->config->storage.path);
+	/* the store is open, the first snapshot published, the port answers */
+	notify_status(v, "READY=1", "ready");
+	notify_start(v);
 	return 0;
 }
 
@@ -207,6 +338,7 @@ static void teardown(struct vigil *v)
 	if (r != 0)
 		log_warnx("engine: the loop closed with handles left: %s", uv_strerror(r));
 	conf_unref(v->config);
+	sdnotify_close(&v->notify);
 }
 
 static int run(int argc, char **argv)
@@ -226,7 +358,10 @@ static int run(int argc, char **argv)
 	log_set_secrets(v.config->secrets);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN); /* a file size limit becomes EFBIG, reported as an error */
+	sdnotify_open(&v.notify);
 	if (open_store(&v) < 0) {
+		(void)sdnotify_send(&v.notify, "STATUS=cannot open the store");
+		sdnotify_close(&v.notify);
 		conf_unref(v.config);
 		return CLI_FAIL;
 	}

@@ -199,8 +199,7 @@ static void channel_init(void *obj)
 
 	c->send_resolved = true;
 	c->group = true;
-	c->timeout = SEC(10);
-	rate_init(&c->rate_limit);
+	c->timeout = SEC(10); /* rate_limit: conf_init runs rate_init */
 }
 
 static int check_severities(struct conf_ctx *ctx, yaml_node_t *node, void *field)
@@ -517,8 +516,7 @@ static void alerting_init(void *obj)
 	a->retry_initial = SEC(1);
 	a->retry_max = SEC(300);
 	a->give_up_after = HOUR(24);
-	a->timezone = xstrdup("UTC");
-	correlation_init(&a->correlation);
+	a->timezone = xstrdup("UTC"); /* correlation: conf_init runs correlation_init */
 }
 
 static void alerting_finish(struct conf_ctx *ctx, yaml_node_t *node, void *obj)

@@ -267,6 +267,22 @@ int conf_maintenance_occurrence(const struct conf_maintenance *w, int64_t now_ms
 extern const char *const alert_severity_names[];
 extern const char *const channel_type_names[];
 
+/* The public status page (status_page:). */
+struct conf_status_page {
+	bool enabled; /* /status, /api/v1/status, badges and the feed */
+	char *title, *description;
+	char *logo;            /* a local image file, or NULL */
+	char *logo_data;       /* derived: its bytes (owned) */
+	size_t logo_len;       /* derived */
+	const char *logo_type; /* derived: its MIME type */
+	char *url;             /* its public address, or NULL */
+	int64_t refresh;       /* ms between live refreshes by its script; 0 none */
+	struct conf_theme {
+		char *primary, *operational, *degraded, *outage, *maintenance; /* #rgb, #rrggbb */
+		int mode; /* 0 auto, 1 light, 2 dark */
+	} theme;
+};
+
 struct vigil_config {
 	atomic_int refs;
 	char *source; /* file it came from, or "<built-in>" */
@@ -279,6 +295,7 @@ struct vigil_config {
 	struct conf_security security;
 	struct conf_alerting alerting;
 	struct conf_list maintenance; /* of struct conf_maintenance */
+	struct conf_status_page status_page;
 	struct conf_monitors monitors;
 	struct secret_set *secrets; /* every secret value, for scrubbing */
 	char *api_body; /* a monitor made through the API: its canonical JSON; else NULL */

@@ -13,6 +13,7 @@ extern const struct conf_spec conf_host_spec;
 extern const struct conf_spec conf_security_spec;
 extern const struct conf_spec conf_alerting_spec;
 extern const struct conf_spec conf_maintenance_spec;
+extern const struct conf_spec conf_status_page_spec;
 /* Checks that every item of a string list is an address or a CIDR network. */
 int conf_check_cidrs(struct conf_ctx *ctx, yaml_node_t *node, void *field);
 

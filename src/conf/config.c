@@ -68,6 +68,11 @@ static const struct conf_key root_keys[] = {
 	  .spec = &conf_maintenance_spec,
 	  .help = "maintenance windows: name, start (one-off) or cron and timezone "
 	          "(recurring), duration, monitors" },
+	{ .name = "status_page",
+	  .type = CONF_SECTION,
+	  .offset = offsetof(struct vigil_config, status_page),
+	  .spec = &conf_status_page_spec,
+	  .help = "the public status page: title, description, logo, theme, live refresh" },
 	{ .name = "monitors",
 	  .type = CONF_CUSTOM,
 	  .offset = offsetof(struct vigil_config, monitors),

@@ -98,6 +98,7 @@ static void publish_monitors(struct engine *e, struct snapshot *s)
 		ms->next_ms = now_ms + (m->due_ns - now_ns) / NS_PER_MS;
 		for (w = 0; w < HISTORY_WINDOWS; w++)
 			ms->uptime[w] = m->uptime[w];
+		ms->rings = snapshot_rings(&m->hist); /* a public monitor's, for the status page */
 	}
 	s->sched.in_flight = e->in_flight;
 	s->sched.queued = e->queued;
@@ -226,6 +227,12 @@ static void submit_run(struct engine *e, enum store_op_kind kind)
 	(void)store_submit(e->store, op); /* a full queue is counted and logged */
 }
 
+void engine_event(struct engine *e, enum engine_event ev)
+{
+	if (e->on_event != NULL && !e->closing)
+		e->on_event(e->arg, ev);
+}
+
 int engine_start(const struct engine_options *opt, struct engine **out)
 {
 	struct engine *e = xcalloc(1, sizeof(*e));
@@ -237,6 +244,7 @@ int engine_start(const struct engine_options *opt, struct engine **out)
 	e->store = opt->store;
 	e->box = opt->box;
 	e->on_stop = opt->on_stop;
+	e->on_event = opt->on_event;
 	e->arg = opt->arg;
 	e->started_ms = time_wall_ms();
 	e->sys.db_size = -1;

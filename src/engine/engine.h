@@ -18,6 +18,13 @@ struct store;
 struct snapshot_box;
 struct vigil_config;
 
+/* What the engine tells its owner through engine_options.on_event. */
+enum engine_event {
+	ENGINE_EVENT_RELOADING,     /* a configuration reload began (SIGHUP or the API) */
+	ENGINE_EVENT_RELOADED,      /* it ended: the new configuration is in force */
+	ENGINE_EVENT_RELOAD_FAILED, /* it ended: the file is invalid, the running one is kept */
+};
+
 struct engine_options {
 	uv_loop_t *loop;
 	struct vigil_config *config; /* the engine takes its own reference */
@@ -27,7 +34,9 @@ struct engine_options {
 	const struct store_boot *boot; /* state left by the previous run (may be NULL) */
 	/* Called on the loop thread on SIGTERM or SIGINT. */
 	void (*on_stop)(void *arg);
-	void *arg;
+	/* Called on the loop thread with each engine_event, never once closing (may be NULL). */
+	void (*on_event)(void *arg, enum engine_event ev);
+	void *arg; /* of on_stop and on_event */
 };
 
 /*

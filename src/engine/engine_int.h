@@ -58,6 +58,7 @@ struct engine {
 	struct store *store;
 	struct snapshot_box *box;
 	void (*on_stop)(void *arg);
+	void (*on_event)(void *arg, enum engine_event ev); /* engine_options.on_event, or NULL */
 	void *arg;
 
 	uv_timer_t heartbeat, publish, selftest;
@@ -173,6 +174,9 @@ void sched_monitor_start(struct monitor *m); /* (re)computes the phase and arms 
 void sched_monitor_stop(struct monitor *m);  /* disarms, leaves the queue */
 void sched_check_done(struct engine *e);     /* a slot freed: start the next waiting run */
 void sched_run_now(struct monitor *m);       /* starts a run out of schedule (none in flight) */
+
+/* Tells the owner about EV through on_event, unless closing (loop thread). */
+void engine_event(struct engine *e, enum engine_event ev);
 
 /* correlate.c */
 /* A network monitor's result came in at NOW: looks at them all (not more than twice a second). */

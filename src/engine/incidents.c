@@ -123,26 +123,28 @@ void engine_incident_create(struct engine *e, struct engine_cmd *c)
 
 	snprintf(c->id, sizeof(c->id), "%lld", (long long)id);
 	c->status = 201;
+	/* C (its args, its who) may be answered and freed inside put_incident: log first */
+	log_info("incidents: incident %lld opened by %s", (long long)id, c->who);
 	put_incident(e, id, json_string_value(json_object_get(a, "title")),
 	             json_string_value(json_object_get(a, "impact")),
 	             json_string_value(json_object_get(a, "status")), 0, mons, now, 0, c->who,
 	             json_string_value(json_object_get(a, "message")), on_commit, c);
 	free(mons);
-	log_info("incidents: incident %lld opened by %s", (long long)id, c->who);
 }
 
 void engine_incident_update(struct engine *e, struct engine_cmd *c)
 {
 	json_t *a = c->args;
 	const char *status = json_string_value(json_object_get(a, "status"));
+	bool resolved = strcmp(status, "resolved") == 0; /* A may be gone after put_incident */
 	int64_t id = strtoll(c->id, NULL, 10);
 	size_t i;
 
 	c->status = 201;
 	put_incident(e, id, NULL, json_string_value(json_object_get(a, "impact")), status, 0, NULL,
-	             0, strcmp(status, "resolved") == 0 ? time_wall_ms() : 0, c->who,
+	             0, resolved ? time_wall_ms() : 0, c->who,
 	             json_string_value(json_object_get(a, "message")), on_commit, c);
-	if (strcmp(status, "resolved") == 0) /* an automatic one resolved by hand */
+	if (resolved) /* an automatic one resolved by hand */
 		for (i = 0; i < e->nauto; i++)
 			if (e->auto_incidents[i].id == id)
 				e->auto_incidents[i--] = e->auto_incidents[--e->nauto];

@@ -75,6 +75,7 @@ static struct monitor *monitor_new(struct engine *e, const struct wanted *w)
 	m->st.status = STATUS_UNKNOWN;
 	m->st.since_ms = time_wall_ms();
 	history_init(&m->hist);
+	history_set_long(&m->hist, mc->public); /* the status page's 90 days */
 	if (!strmap_get(&e->keys, mc->id, &m->key)) {
 		m->key = ++e->max_key;
 		strmap_put(&e->keys, mc->id, m->key);
@@ -94,6 +95,7 @@ static void monitor_closed(uv_handle_t *h)
 	rcstr_unref(m->message);
 	rcstr_unref(m->perfdata);
 	engine_push_free(m);
+	history_free(&m->hist);
 	free(m);
 	e->monitors_open--;
 	engine_maybe_free(e);
@@ -153,7 +155,7 @@ static void apply_boot_rollups(struct engine *e, const struct store_boot *boot)
 		hit = bsearch(&pk, byk, e->nmonitors, sizeof(*byk), cmp_key);
 		if (hit != NULL)
 			history_load(&(*hit)->hist, (enum store_res)r->res, r->bucket, r->up,
-			             r->degraded, r->down);
+			             r->degraded, r->down, r->lat_sum);
 	}
 	free(byk);
 }
@@ -275,6 +277,7 @@ void engine_monitors_apply(struct engine *e)
 			m->conf = mc;
 			m->owner = list[i].owner;
 			m->api = list[i].api;
+			history_set_long(&m->hist, mc->public);
 		} else {
 			m = monitor_new(e, &list[i]);
 			engine_monitor_uptime(m, time_wall_ms());

@@ -90,8 +90,10 @@ static void reload_done(uv_work_t *req, int status)
 		conf_unref(e->reload_cfg);
 	}
 	e->reload_cfg = NULL;
-	if (!e->closing)
+	if (!e->closing) {
 		answer(e, ok, diag);
+		engine_event(e, ok ? ENGINE_EVENT_RELOADED : ENGINE_EVENT_RELOAD_FAILED);
+	}
 	conf_diag_free(diag);
 	free(diag);
 	e->reload_diag = NULL;
@@ -132,8 +134,9 @@ void engine_reload(struct engine *e)
 		return;
 	}
 	e->reload_req.data = e;
-	if (uv_queue_work(e->loop, &e->reload_req, reload_work, reload_done) == 0)
+	if (uv_queue_work(e->loop, &e->reload_req, reload_work, reload_done) == 0) {
 		e->reload_busy = true;
-	else
+		engine_event(e, ENGINE_EVENT_RELOADING);
+	} else
 		log_warnx("engine: cannot start the reload");
 }

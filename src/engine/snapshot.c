@@ -40,6 +40,7 @@ void snapshot_unref(struct snapshot *s)
 		rcstr_unref(s->monitors[i].message);
 		rcstr_unref(s->monitors[i].perfdata);
 		conf_unref(s->monitors[i].api);
+		free(s->monitors[i].rings);
 	}
 	host_view_unref(s->host);
 	free(s->alerts);
@@ -52,9 +53,21 @@ void snapshot_unref(struct snapshot *s)
 	free(s);
 }
 
-const struct snapshot_body *snapshot_render(struct snapshot *s, enum snapshot_slot slot,
-                                            void (*render)(const struct snapshot *s,
-                                                           struct snapshot_body *body))
+struct status_rings *snapshot_rings(const struct history *h)
+{
+	struct status_rings *r;
+
+	if (h->longer == NULL)
+		return NULL;
+	r = xmalloc(sizeof(*r));
+	memcpy(r->days, h->longer->days, sizeof(r->days));
+	memcpy(r->lat, h->longer->lat, sizeof(r->lat));
+	return r;
+}
+
+const struct snapshot_body *snapshot_render_with(
+        struct snapshot *s, enum snapshot_slot slot,
+        void (*render)(const struct snapshot *s, struct snapshot_body *body, void *arg), void *arg)
 {
 	struct snapshot_body *b = &s->bodies[slot];
 
@@ -63,7 +76,7 @@ const struct snapshot_body *snapshot_render(struct snapshot *s, enum snapshot_sl
 		unsigned char digest[SHA256_LEN];
 		char hex[17]; /* 8 bytes of the digest are plenty for an ETag */
 
-		render(s, b);
+		render(s, b, arg);
 		sha256(b->data, b->len, digest);
 		hex_encode(digest, 8, hex);
 		snprintf(b->etag, sizeof(b->etag), "\"%s\"", hex);
@@ -71,6 +84,24 @@ const struct snapshot_body *snapshot_render(struct snapshot *s, enum snapshot_sl
 	}
 	pthread_mutex_unlock(&s->render_lock);
 	return b;
+}
+
+struct plain_render {
+	void (*render)(const struct snapshot *s, struct snapshot_body *body);
+};
+
+static void plain(const struct snapshot *s, struct snapshot_body *body, void *arg)
+{
+	((const struct plain_render *)arg)->render(s, body);
+}
+
+const struct snapshot_body *snapshot_render(struct snapshot *s, enum snapshot_slot slot,
+                                            void (*render)(const struct snapshot *s,
+                                                           struct snapshot_body *body))
+{
+	struct plain_render p = { render };
+
+	return snapshot_render_with(s, slot, plain, &p);
 }
 
 void snapshot_box_init(struct snapshot_box *box)

@@ -25,6 +25,12 @@ struct host_view;
 
 #define SNAP_TYPES_MAX 16 /* probe types counted in checks_total */
 
+/* A public monitor's rings of days and hours, as the status page draws them. */
+struct status_rings {
+	struct history_slot days[HISTORY_LONG_DAYS];
+	struct history_lat lat[HISTORY_HOURS];
+};
+
 /* One monitor as published (the strings of conf live in the snapshot's config). */
 struct monitor_snap {
 	const struct monitor_conf *conf;
@@ -42,6 +48,7 @@ struct monitor_snap {
 	int64_t checks;
 	int64_t next_ms; /* wall time of the next scheduled run, 0 unknown */
 	bool running;
+	struct status_rings *rings; /* a public monitor's (owned); else NULL */
 };
 
 struct sched_snap {
@@ -60,7 +67,18 @@ struct snapshot_body {
 	char etag[24]; /* quoted, from the body's hash */
 };
 
-enum snapshot_slot { SNAP_HEALTH, SNAP_METRICS, SNAP_MONITORS, SNAP_SLOTS };
+enum snapshot_slot {
+	SNAP_HEALTH,
+	SNAP_METRICS,
+	SNAP_MONITORS,
+	SNAP_STATUS_PAGE, /* the public status page and what it is made of */
+	SNAP_STATUS_JSON,
+	SNAP_STATUS_SUMMARY,
+	SNAP_STATUS_THEME,
+	SNAP_STATUS_ATOM,
+	SNAP_STATUS_RSS,
+	SNAP_SLOTS
+};
 
 struct snapshot_disk {
 	bool known;
@@ -126,6 +144,8 @@ struct snapshot *snapshot_new(void);
 void snapshot_ref(struct snapshot *s);
 /* Drops a reference; the last frees it and its config reference. NULL ok. */
 void snapshot_unref(struct snapshot *s);
+/* A copy of H's longer rings for the status page (caller owns it), or NULL without. */
+struct status_rings *snapshot_rings(const struct history *h);
 
 /*
  * Returns the body for SLOT, calling RENDER(s, body) the first time only;
@@ -135,6 +155,10 @@ void snapshot_unref(struct snapshot *s);
 const struct snapshot_body *snapshot_render(struct snapshot *s, enum snapshot_slot slot,
                                             void (*render)(const struct snapshot *s,
                                                            struct snapshot_body *body));
+/* The same with an argument for RENDER. */
+const struct snapshot_body *snapshot_render_with(
+        struct snapshot *s, enum snapshot_slot slot,
+        void (*render)(const struct snapshot *s, struct snapshot_body *body, void *arg), void *arg);
 
 void snapshot_box_init(struct snapshot_box *box);
 /* Publishes S (taking over the caller's reference); the old one is released. */

@@ -264,7 +264,7 @@ static int boot_rollups(sqlite3 *db, int64_t hour_since, int64_t day_since, stru
 
 	if (sqlite3_prepare_v2(
 	            db,
-	            "SELECT monitor, res, bucket, up, degraded, down, unknown FROM rollups"
+	            "SELECT monitor, res, bucket, up, degraded, down, unknown, lat_sum FROM rollups"
 	            " WHERE (res = 1 AND bucket >= ?1) OR (res = 2 AND bucket >= ?2)",
 	            -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -282,6 +282,7 @@ static int boot_rollups(sqlite3 *db, int64_t hour_since, int64_t day_since, stru
 		r->degraded = (uint32_t)sqlite3_column_int64(st, 4);
 		r->down = (uint32_t)sqlite3_column_int64(st, 5);
 		r->unknown = (uint32_t)sqlite3_column_int64(st, 6);
+		r->lat_sum = sqlite3_column_int64(st, 7);
 	}
 	sqlite3_finalize(st);
 	return 0;

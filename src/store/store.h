@@ -329,6 +329,7 @@ struct store_boot_rollup {
 	int64_t key, bucket; /* Unix seconds */
 	int res;
 	uint32_t up, degraded, down, unknown;
+	int64_t lat_sum; /* µs, over up + degraded + down */
 };
 
 struct store_boot_series {

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "store/health.h"
 #include "store/store_int.h"
 #include "util/log.h"
+#include "util/testhook.h"
 #include "util/time.h"
 
 #define OPTIMIZE_EVERY_NS (3600 * NS_PER_SEC)
@@ -12,7 +14,8 @@
 #define TRIM_FIRST_NS     (60 * NS_PER_SEC) /* the first retention pass, after start-up */
 #define RETRY_MIN_NS      (100 * NS_PER_MS)
 #define RETRY_MAX_NS      (5 * NS_PER_SEC)
-#define STOP_ATTEMPTS     5 /* at shutdown, give a failing batch this many tries */
+#define STOP_ATTEMPTS     5     /* at shutdown, give a failing batch this many tries */
+#define STALL_HOLD_MAX_MS 60000 /* the test hook's longest hold */
 
 static void wait_until(struct store *s, int64_t deadline_ns)
 {
@@ -218,8 +221,11 @@ void *store_writer_main(void *arg)
 	bool trimming = false;
 	struct store_op *batch;
 	size_t n;
+	const char *stall = testhook_path("VIGIL_TEST_STALL_WRITER");
 
 	while ((batch = take_batch(s, &n)) != NULL) {
+		if (stall != NULL && testhook_hold(stall, STALL_HOLD_MAX_MS) > 0)
+			log_info("store: test hook: the writer was held in a commit");
 		if (commit_batch(s, batch, n) == 0)
 			notify_committed(batch);
 		free_batch(batch);
@@ -231,4 +237,17 @@ void *store_writer_main(void *arg)
 	}
 	s->be->optimize(s->db);
 	return NULL;
+}
+
+bool store_writer_healthy(struct store *s, int64_t stall_ns, int64_t *waited_ns)
+{
+	int64_t waited = 0;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->head != NULL)
+		waited = time_mono_ns() - s->first_ns;
+	pthread_mutex_unlock(&s->lock);
+	if (waited_ns != NULL)
+		*waited_ns = waited;
+	return waited < stall_ns;
 }

@@ -167,7 +167,7 @@ static void monitor_status(const struct snapshot *s, struct buf *out)
 	prom_family(out, "vigil_monitor_uptime_ratio", "gauge",
 	            "Share of good checks (up or degraded) over the window.");
 	for (i = 0; i < s->nmonitors; i++) {
-		for (w = 0; w < HISTORY_WINDOWS; w++) {
+		for (w = 0; w <= HISTORY_30D; w++) { /* the contract's windows (90d: the API's) */
 			const char *labels[] = { "monitor", s->monitors[i].conf->name, "window",
 				                 windows[w] };
 

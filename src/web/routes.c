@@ -1,4 +1,5 @@
 /* The route table: every URL Vigil serves, its method, role and handler. */
+#include "web/dashboard.h"
 #include "web/web_int.h"
 
 const struct route web_routes[] = {
@@ -13,6 +14,40 @@ const struct route web_routes[] = {
 	  "Detailed health: store, process, system and application figures", NULL, NULL },
 	{ "GET", "/metrics", ROLE_PUBLIC, handle_metrics, "Prometheus metrics (text format 0.0.4)",
 	  NULL, NULL },
+	{ "GET", "/status", ROLE_PUBLIC, handle_status_page,
+	  "The public status page (HTML): components, uptime bars, incidents, maintenance", NULL,
+	  NULL },
+	{ "GET", "/status/incidents/{id}", ROLE_PUBLIC, handle_status_incident,
+	  "One incident of the status page with its updates (HTML)", NULL, NULL },
+	{ "GET", "/status/theme.css", ROLE_PUBLIC, handle_status_theme,
+	  "The status page's colours (status_page.theme)", NULL, NULL },
+	{ "GET", "/status/status.css", ROLE_PUBLIC, handle_status_css, "The status page's style",
+	  NULL, NULL },
+	{ "GET", "/status/status.js", ROLE_PUBLIC, handle_status_js,
+	  "The status page's live refresh (optional: the page is complete without it)", NULL,
+	  NULL },
+	{ "GET", "/status/logo", ROLE_PUBLIC, handle_status_logo, "The status page's logo", NULL,
+	  NULL },
+	{ "GET", "/dashboard", ROLE_PUBLIC, handle_dashboard_page,
+	  "The operators' dashboard (HTML shell; its data comes from the API with a token)", NULL,
+	  NULL },
+	{ "GET", "/dashboard/{file}", ROLE_PUBLIC, handle_dashboard_asset,
+	  "The operators' dashboard's script and style: dashboard.js, dashboard.css", NULL, NULL },
+	{ "GET", "/api/v1/status", ROLE_PUBLIC, handle_status_json,
+	  "The status page as JSON: overall status, components, uptime, incidents, maintenance",
+	  NULL, NULL },
+	{ "GET", "/api/v1/status/summary", ROLE_PUBLIC, handle_status_summary,
+	  "The status page's banner, component states and active incidents (what its script "
+	  "polls)",
+	  NULL, NULL },
+	{ "GET", "/badge/{monitor}/{file}", ROLE_PUBLIC, handle_badge,
+	  "A public monitor's badge: status.svg or response-time.svg", NULL, NULL },
+	{ "GET", "/badge/{monitor}/uptime/{file}", ROLE_PUBLIC, handle_badge_uptime,
+	  "A public monitor's uptime badge: 24h.svg, 7d.svg, 30d.svg or 90d.svg", NULL, NULL },
+	{ "GET", "/feed.atom", ROLE_PUBLIC, handle_feed_atom,
+	  "Incidents and maintenance of the status page (Atom)", NULL, NULL },
+	{ "GET", "/feed.rss", ROLE_PUBLIC, handle_feed_rss,
+	  "Incidents and maintenance of the status page (RSS)", NULL, NULL },
 	{ "GET", "/api/v1/push/{token}", ROLE_PUBLIC, handle_push,
 	  "A push monitor's heartbeat: the job succeeded (an optional body up to 10 KiB is its "
 	  "message)",

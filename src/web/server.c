@@ -126,6 +126,13 @@ static void add_headers(struct MHD_Response *r, const struct mhd_ctx *c,
 	if (rep->content_type != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rep->content_type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	if (rep->content_type != NULL && strncmp(rep->content_type, "text/html", 9) == 0) {
+		MHD_add_response_header(r, "Content-Security-Policy", WEB_CSP_HTML);
+		MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	} else if (rep->content_type != NULL && strncmp(rep->content_type, "image/svg", 9) == 0) {
+		MHD_add_response_header(r, "Content-Security-Policy", WEB_CSP_SVG);
+	}
 	if (rep->cache_control != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rep->cache_control);
 	if (rep->etag[0])

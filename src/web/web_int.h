@@ -113,6 +113,14 @@ void web_call_unref(struct web_call *call);
 /* A JSON error reply from a command's outcome (status, code, message, diag). */
 void reply_cmd_error(struct web_reply *rep, const struct engine_cmd *cmd);
 
+/* The Content-Security-Policy of HTML pages: nothing inline, nothing from elsewhere. */
+#define WEB_CSP_HTML                                                                        \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "   \
+	"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; " \
+	"object-src 'none'"
+/* ...and of SVG images served alone (badges, a logo): no script at all. */
+#define WEB_CSP_SVG "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
 /* The route table (routes.c). */
 extern const struct route web_routes[];
 extern const size_t web_nroutes;
@@ -162,6 +170,19 @@ void handle_block_add(struct web_request *req, struct web_reply *rep);
 void handle_block_remove(struct web_request *req, struct web_reply *rep);
 void handle_requests(struct web_request *req, struct web_reply *rep);
 void handle_dashboard(struct web_request *req, struct web_reply *rep);
+/* statuspage.c */
+void handle_status_page(struct web_request *req, struct web_reply *rep);
+void handle_status_incident(struct web_request *req, struct web_reply *rep);
+void handle_status_json(struct web_request *req, struct web_reply *rep);
+void handle_status_summary(struct web_request *req, struct web_reply *rep);
+void handle_status_theme(struct web_request *req, struct web_reply *rep);
+void handle_status_css(struct web_request *req, struct web_reply *rep);
+void handle_status_js(struct web_request *req, struct web_reply *rep);
+void handle_status_logo(struct web_request *req, struct web_reply *rep);
+void handle_badge(struct web_request *req, struct web_reply *rep);
+void handle_badge_uptime(struct web_request *req, struct web_reply *rep);
+void handle_feed_atom(struct web_request *req, struct web_reply *rep);
+void handle_feed_rss(struct web_request *req, struct web_reply *rep);
 void handle_alerts(struct web_request *req, struct web_reply *rep);
 void handle_alert_ack(struct web_request *req, struct web_reply *rep);
 void handle_notifications(struct web_request *req, struct web_reply *rep);

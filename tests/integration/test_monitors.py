@@ -66,7 +66,8 @@ def test_monitor_detail_and_secrets(daemon, targets):
     assert cfg['headers'] == {'X-Api-Key': '<secret>', 'Accept': 'x/y'}
     assert cfg['interval'] == '1s' and cfg['type'] == 'http'
     assert m['state']['checks'] >= 1 and 'next_check' in m['state']
-    assert set(m['uptime']) == {'24h', '7d', '30d'}
+    assert set(m['uptime']) == {'24h', '7d', '30d', '90d'}
+    assert m['uptime']['90d'] is None  # 90 days are kept for public monitors only
     texts = [d.get(p, headers={'Authorization': f'Bearer {TOKEN}'}).text for p in (
         '/api/v1/monitors', '/api/v1/monitors/secret', '/api/v1/monitors/secret/results',
         '/metrics', '/health')]

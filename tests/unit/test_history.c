@@ -94,12 +94,41 @@ static void test_load(void **state)
 
 	(void)state;
 	history_init(&h);
-	history_load(&h, STORE_RES_HOUR, (T0 - HOUR_MS) / 1000, 90, 0, 10);
-	history_load(&h, STORE_RES_DAY, (T0 - DAY_MS) / 1000, 900, 50, 50);
+	history_load(&h, STORE_RES_HOUR, (T0 - HOUR_MS) / 1000, 90, 0, 10, 0);
+	history_load(&h, STORE_RES_DAY, (T0 - DAY_MS) / 1000, 900, 50, 50, 0);
 	assert_true(history_uptime(&h, HISTORY_24H, T0) > 0.899 &&
 	            history_uptime(&h, HISTORY_24H, T0) < 0.901);
 	assert_true(history_uptime(&h, HISTORY_7D, T0) > 0.949 &&
 	            history_uptime(&h, HISTORY_7D, T0) < 0.951);
+}
+
+/*
+ * A public monitor's longer history: 90 days for its 90 d uptime, hours'
+ * latency; stored rows in any order never let an older day replace a newer
+ * one in the 31-day ring.
+ */
+static void test_long_history(void **state)
+{
+	struct history h;
+
+	(void)state;
+	history_init(&h);
+	history_load(&h, STORE_RES_DAY, (T0 - 2 * DAY_MS) / 1000, 100, 0, 0, 0);
+	assert_true(history_uptime(&h, HISTORY_90D, T0) < 0); /* not public: none */
+	history_set_long(&h, true);                           /* keeps what the ring had */
+	assert_true(history_uptime(&h, HISTORY_90D, T0) == 1.0);
+	/* 62 days before: day % 31 is the same slot as 2 days before */
+	history_load(&h, STORE_RES_DAY, (T0 - 64 * DAY_MS) / 1000, 0, 0, 100, 0);
+	assert_true(history_uptime(&h, HISTORY_30D, T0) == 1.0); /* the newer day stayed */
+	assert_true(history_uptime(&h, HISTORY_90D, T0) > 0.499 &&
+	            history_uptime(&h, HISTORY_90D, T0) < 0.501);
+	history_load(&h, STORE_RES_HOUR, (T0 - HOUR_MS) / 1000, 3, 0, 1, 4000);
+	assert_int_equal(h.longer->lat[((T0 - HOUR_MS) / HOUR_MS) % HISTORY_HOURS].n, 4);
+	assert_int_equal(h.longer->lat[((T0 - HOUR_MS) / HOUR_MS) % HISTORY_HOURS].sum_us, 4000);
+	history_set_long(&h, false);
+	assert_null(h.longer);
+	assert_true(history_uptime(&h, HISTORY_90D, T0) < 0);
+	history_free(&h);
 }
 
 static void test_hist_quantile(void **state)
@@ -121,9 +150,8 @@ static void test_hist_quantile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_minute_buckets),
-		cmocka_unit_test(test_uptime),
-		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_minute_buckets), cmocka_unit_test(test_uptime),
+		cmocka_unit_test(test_load),           cmocka_unit_test(test_long_history),
 		cmocka_unit_test(test_hist_quantile),
 	};
 

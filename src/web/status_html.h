@@ -1,0 +1,35 @@
+/* The pieces the status page and the incident page are made of (see status_html.c, status_events.c). */
+#ifndef VIGIL_WEB_STATUS_HTML_H
+#define VIGIL_WEB_STATUS_HTML_H
+
+#include <stdbool.h>
+
+#include "util/buf.h"
+#include "web/status_view.h"
+
+/*
+ * Appends the document's start up to and including <main>: the head (title
+ * SUBTITLE · V->title, or V->title alone when SUBTITLE is NULL), the header
+ * with logo, title and description. Only the main page (SUBTITLE NULL) gets
+ * the live-refresh script, when V->refresh_ms is set.
+ */
+void status_html_open(struct buf *b, const struct status_view *v, const char *subtitle);
+/* Appends </main>, the footer and the document's end. */
+void status_html_close(struct buf *b, const struct status_view *v);
+
+/* Appends <time datetime="RFC 3339">2 Mar 2026, 14:05 UTC</time>. */
+void status_html_time(struct buf *b, int64_t ms);
+
+/*
+ * Appends incident IN as an <article>: its title (a link to its page unless
+ * PAGE), impact, status, times, components and updates, under a heading of
+ * LEVEL (2 or 3).
+ */
+void status_html_incident(struct buf *b, const struct status_incident *in, int level, bool page);
+
+/* The sections: active incidents, maintenance (both only when there is some), past incidents. */
+void status_html_active(struct buf *b, const struct status_view *v);
+void status_html_maintenance(struct buf *b, const struct status_view *v);
+void status_html_history(struct buf *b, const struct status_view *v);
+
+#endif

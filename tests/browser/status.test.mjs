@@ -1,0 +1,263 @@
+// The status page of a daemon whose monitors are up, degraded, down (a
+// critical one: a major outage with its automatic incident), under
+// maintenance, with an operator's incident: rendering, states, live refresh
+// and the page without JavaScript.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { isPoll, watch } from './lib/browser.mjs';
+import { Daemon } from './lib/daemon.mjs';
+import { readScreen, screenDiff, stateKey, STATE_LABELS } from './lib/page.mjs';
+import { check } from './lib/tap.mjs';
+import { sleep, waitFor } from './lib/util.mjs';
+
+export const VIEW = 'viewer-token-browser-0123456789';
+export const OPS = 'operator-token-browser-0123456789';
+export const AUTH = 'auth:\n  tokens:\n'
+	+ `    - {name: view, token: ${VIEW}}\n`
+	+ `    - {name: ops, token: ${OPS}, role: operator}\n`
+	+ 'security:\n  targets: {allow: ["127.0.0.0/8"]}\n';
+const LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32">'
+	+ '<rect width="32" height="32" rx="6" fill="#1d4ed8"/></svg>';
+
+/** One monitors list item as YAML (values JSON-encoded, which YAML reads). */
+export function monitorYaml(name, keys) {
+	let s = `  - name: ${JSON.stringify(name)}\n`;
+	for (const [k, v] of Object.entries(keys))
+		s += `    ${k}: ${JSON.stringify(v)}\n`;
+	return s;
+}
+
+/* The monitors: id -> [name, target path, first mode, extra keys]; every one but internal-db public. */
+const MONITORS = {
+	website: ['Website', '/web', 'ok', { group: 'Frontend', interval: '300ms' }],
+	api: ['API', '/api', 'slow', { group: 'Frontend', interval: '3s', timeout: '2900ms',
+		degraded_if: ['[RESPONSE_TIME] > 500ms'] }],
+	payments: ['Payments', '/pay', '500', { group: 'Backend', interval: '500ms', critical: true }],
+	search: ['Search', '/search', 'ok', { group: 'Backend', interval: '500ms' }],
+	docs: ['Docs', '/docs', 'ok', { interval: '500ms' }],
+	'internal-db': ['Internal DB', '/internal', 'ok', { interval: '500ms', public: false }],
+};
+const WANT = { website: 'operational', api: 'degraded_performance', payments: 'major_outage',
+	search: 'under_maintenance', docs: 'operational' };
+export const INCIDENT = { title: 'Checkout is slow for some customers', impact: 'minor',
+	monitors: ['api'], message: 'We are looking into reports of slow checkouts.' };
+export const INCIDENT_UPDATE = { status: 'identified',
+	message: 'A slow database query; a fix is rolling out.' };
+
+function config(targets, dir) {
+	const logo = path.join(dir, 'logo.svg');
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(logo, LOGO);
+	let y = AUTH + 'status_page:\n  title: "Acme Status"\n'
+		+ '  description: "How the Acme shop and its API are doing"\n'
+		+ `  logo: ${JSON.stringify(logo)}\n  refresh: 1s\n`
+		+ `maintenance:\n  - {name: "Search index rebuild", start: "${new Date(Date.now() - 3600e3).toISOString()}", `
+		+ 'duration: 29d, monitors: [search]}\n'
+		+ 'monitors:\n';
+	for (const [name, p, , keys] of Object.values(MONITORS))
+		y += monitorYaml(name, { type: 'http', url: targets.url(p), public: true, ...keys });
+	return y;
+}
+
+/**
+ * Starts the daemon of these tests (in WORLD.daemons, to be stopped) and waits
+ * until every state is there; sets WORLD.daemon and WORLD.incidentId.
+ */
+export async function setup(world, dir) {
+	const { targets } = world;
+	for (const [, p, mode] of Object.values(MONITORS))
+		targets.set(p, mode);
+	const d = new Daemon(dir, config(targets, dir));
+	world.daemons.push(d);
+	world.daemon = d;
+	await d.start();
+	await waitFor(async () => {
+		const doc = await d.json('/api/v1/status');
+		const got = Object.fromEntries(doc.components.map((c) => [c.id, c.status]));
+		return JSON.stringify(got) === JSON.stringify(WANT) && doc.incidents.length > 0 ? doc : null;
+	}, { timeout: 30000, what: `the components in their states ${JSON.stringify(WANT)} and the automatic incident` });
+	const made = await d.post('/api/v1/incidents', INCIDENT, OPS);
+	await d.post(`/api/v1/incidents/${made.id}/updates`, INCIDENT_UPDATE, OPS);
+	await waitFor(async () => {
+		const doc = await d.json('/api/v1/status');
+		const inc = doc.incidents.find((i) => i.title === INCIDENT.title);
+		return inc && inc.updates.length === 2;
+	}, { timeout: 15000, what: 'the operator\'s incident and its update on /api/v1/status' });
+	world.incidentId = Number(made.id);
+}
+
+/** Reads the screen and the API until two API reads around the screen agree; returns the differences. */
+async function compare(page, d) {
+	let last;
+	for (let i = 0; i < 10; i++) {
+		const before = await d.json('/api/v1/status');
+		const screen = await readScreen(page);
+		const after = await d.json('/api/v1/status');
+		last = { screen, doc: after };
+		if (stateKey(before) === stateKey(after))
+			return { diff: screenDiff(screen, after), screen, doc: after };
+		await sleep(300);
+	}
+	return { diff: screenDiff(last.screen, last.doc), ...last };
+}
+
+/* 1: renders at two sizes without errors; screenshots; nothing overflows on a phone. */
+export async function testRenders({ browser, daemon: d, artifacts }) {
+	const sizes = [
+		['desktop', { width: 1280, height: 800 }, {}],
+		['mobile', { width: 375, height: 812 }, { isMobile: true, hasTouch: true }],
+	];
+	const problems = [];
+	for (const [label, viewport, extra] of sizes) {
+		const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1, ...extra });
+		try {
+			const page = await ctx.newPage();
+			const w = watch(page);
+			const polled = page.waitForResponse((r) => isPoll(r), { timeout: 15000 });
+			const resp = await page.goto(d.url('/status'), { waitUntil: 'load' });
+			check(resp.status() === 200, `GET /status answered ${resp.status()}`);
+			await polled.catch(() => problems.push(`${label}: status.js did not poll /api/v1/status(/summary) within 15 s`));
+			await page.screenshot({ path: path.join(artifacts, `status-${label}.png`), fullPage: true });
+			const wide = await page.evaluate(() => {
+				const de = document.documentElement;
+				const over = [...document.querySelectorAll('body *')]
+					.filter((el) => el.getBoundingClientRect().right > de.clientWidth + 0.5)
+					.slice(0, 5).map((el) => `<${el.tagName.toLowerCase()} class="${el.className.baseVal ?? el.className}"> right=${Math.round(el.getBoundingClientRect().right)}`);
+				return { scroll: de.scrollWidth, client: de.clientWidth, over };
+			});
+			if (label === 'mobile' && wide.scroll > wide.client)
+				problems.push(`mobile (375 px): the page overflows horizontally: scrollWidth ${wide.scroll} > clientWidth ${wide.client}; ${wide.over.join('; ')}`);
+			if (label === 'mobile') { /* docs/status-page.md: nothing overflows at 320 px either */
+				await page.setViewportSize({ width: 320, height: 640 });
+				const narrow = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+				if (narrow[0] > narrow[1])
+					problems.push(`320 px: the page overflows horizontally: scrollWidth ${narrow[0]} > clientWidth ${narrow[1]}`);
+			}
+			w.stop();
+			problems.push(...w.problems.map((p) => `${label}: ${p}`));
+		} finally {
+			await ctx.close();
+		}
+	}
+	check(problems.length === 0, problems.join('\n'));
+}
+
+/* 2: the banner and every component's state on screen are those of GET /api/v1/status. */
+export async function testStatesMatch({ browser, daemon: d }) {
+	const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	try {
+		const page = await ctx.newPage();
+		const w = watch(page);
+		await page.goto(d.url('/status'), { waitUntil: 'load' });
+		const { diff, doc } = await compare(page, d);
+		check(diff.length === 0, diff.join('\n'));
+		// the mix the daemon was set up with is what was compared
+		const states = new Set(doc.components.map((c) => c.status));
+		for (const s of Object.values(WANT))
+			check(states.has(s), `no component is ${s} on /api/v1/status: ${JSON.stringify(doc.components.map((c) => [c.id, c.status]))}`);
+		check(doc.status.description === 'Major Outage', `banner ${doc.status.description}, expected Major Outage (Payments is critical and down)`);
+		check(!doc.components.some((c) => c.id === 'internal-db'), 'a monitor that is not public is on /api/v1/status');
+		check(!(await page.content()).includes('Internal DB'), 'a monitor that is not public is on /status');
+		w.stop();
+		check(w.problems.length === 0, w.problems.join('\n'));
+	} finally {
+		await ctx.close();
+	}
+}
+
+/* 3: a target breaks and recovers; the component's state follows on screen without a reload. */
+export async function testLiveRefresh({ browser, daemon: d, targets }) {
+	const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	try {
+		const page = await ctx.newPage();
+		const w = watch(page);
+		await page.goto(d.url('/status'), { waitUntil: 'load' });
+		check(await page.evaluate(() => document.body.dataset.refresh) === '1000',
+			'the page does not say it refreshes every 1000 ms (body data-refresh)');
+		const navigations = [];
+		page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations.push(f.url()); });
+		const origin = await page.evaluate(() => { window.__marker = 'still-here'; return performance.timeOrigin; });
+		const label = () => page.evaluate(() => {
+			const el = document.querySelector('li.c[data-id="website"] .s');
+			return el ? el.innerText.trim() : null;
+		});
+		check(await label() === STATE_LABELS.operational, `Website shows ${await label()} before its target breaks`);
+		/* 500, then no answer at all (the monitor's timeout), each time back to ok */
+		for (const [mode, state] of [['500', 'partial_outage'], ['ok', 'operational'],
+			['hang', 'partial_outage'], ['ok', 'operational']]) {
+			targets.set('/web', mode);
+			await waitFor(async () => (await label()) === STATE_LABELS[state],
+				{ timeout: 20000, interval: 200, what: `Website to show ${STATE_LABELS[state]} on the page after its target answers ${mode}` });
+			const kept = await page.evaluate(() => [window.__marker, performance.timeOrigin,
+				performance.getEntriesByType('navigation').length]);
+			check(kept[0] === 'still-here' && kept[1] === origin && kept[2] === 1,
+				`the page was reloaded to show the change (marker ${kept[0]}, timeOrigin ${kept[1]} vs ${origin})`);
+			check(navigations.length === 0, `the page navigated: ${navigations.join(', ')}`);
+		}
+		const { diff } = await compare(page, d);
+		check(diff.length === 0, `after the live updates: ${diff.join('\n')}`);
+		w.stop();
+		check(w.problems.length === 0, w.problems.join('\n'));
+	} finally {
+		targets.set('/web', 'ok');
+		await ctx.close();
+	}
+}
+
+/* 4: without JavaScript the page has everything: banner, components, states, incidents, uptimes. */
+export async function testWithoutJs({ browser, daemon: d, incidentId }) {
+	const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, javaScriptEnabled: false });
+	try {
+		const page = await ctx.newPage();
+		const w = watch(page);
+		let doc, problems;
+		for (let i = 0; i < 10; i++) { /* a state may change between the two reads: read again */
+			await page.goto(d.url('/status'), { waitUntil: 'load' });
+			doc = await d.json('/api/v1/status');
+			problems = screenDiff(await readScreen(page), doc);
+			if (problems.length === 0)
+				break;
+			await sleep(300);
+		}
+		const body = await page.evaluate(() => document.body.innerText);
+		for (const inc of doc.incidents)
+			if (!body.includes(inc.title))
+				problems.push(`the incident ${JSON.stringify(inc.title)} is not on the page`);
+		for (const m of doc.scheduled_maintenances)
+			if (!body.includes(m.name))
+				problems.push(`the maintenance ${JSON.stringify(m.name)} is not on the page`);
+		for (const t of [INCIDENT_UPDATE.message, 'Acme Status', 'How the Acme shop and its API are doing'])
+			if (!body.includes(t))
+				problems.push(`${JSON.stringify(t)} is not on the page`);
+		const shown = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('li.c')].map((li) => [
+			li.dataset.id, {
+				up: li.innerText.replace(/\s+/g, ' '),
+				bars: [...li.querySelectorAll('svg')].filter((s) => s.getAttribute('aria-label') || s.querySelector('title')).length,
+			}])));
+		for (const c of doc.components) {
+			const s = shown[c.id];
+			if (!s)
+				continue; /* reported by screenDiff */
+			if (s.bars === 0)
+				problems.push(`${c.id}: no uptime bar with a text alternative`);
+			const pcts = [...s.up.matchAll(/(\d+(?:\.\d+)?)\s*%/g)].map((m) => Number(m[1]));
+			for (const win of ['24h', '30d', '90d']) {
+				const v = c.uptime[win];
+				if (v !== null && !pcts.some((p) => Math.abs(p - v) <= 1))
+					problems.push(`${c.id}: its ${win} uptime (${v}% on the API) is not on the page (it shows ${JSON.stringify(s.up)})`);
+			}
+		}
+		// the incident page too
+		await page.goto(d.url(`/status/incidents/${incidentId}`), { waitUntil: 'load' });
+		const inc = await page.evaluate(() => document.body.innerText);
+		for (const t of [INCIDENT.title, INCIDENT.message, INCIDENT_UPDATE.message])
+			if (!inc.includes(t))
+				problems.push(`/status/incidents/${incidentId} without JavaScript lacks ${JSON.stringify(t)}`);
+		w.stop();
+		problems.push(...w.problems);
+		check(problems.length === 0, problems.join('\n'));
+	} finally {
+		await ctx.close();
+	}
+}
