@@ -64,6 +64,10 @@ NGINX
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
 wait_http "http://127.0.0.1:$nport/status"
 
+# 3. first contentful paint in Chromium on loopback (median of 7 fresh loads)
+fcp=$(node "$here/status_fcp.mjs" "http://127.0.0.1:$vport/status" 7 | sed -n 's/^FCP|\([^|]*\)|.*/\1/p')
+echo "first contentful paint: ${fcp} ms (median of 7)"
+
 rate() { # URL
 	wrk -t2 -c32 -d"$duration" "$1" | awk '/^Requests\/sec/ { print $2 }'
 }
@@ -81,4 +85,4 @@ vmed=$(echo "$vr" | tr ' ' '\n' | grep . | median)
 nmed=$(echo "$nr" | tr ' ' '\n' | grep . | median)
 ratio=$(awk -v a="$vmed" -v b="$nmed" 'BEGIN { printf "%.2f", a / b }')
 echo "median: vigil $vmed req/s, nginx $nmed req/s, ratio $ratio; page served: $served B"
-record_row status "| $(date +%F) | $(machine) | $html_us µs | $html_bytes B | $json_us µs | $json_bytes B | $vmed | $nmed | $ratio |"
+record_row status "| $(date +%F) | $(machine) | $html_us µs | $html_bytes B | $json_us µs | $json_bytes B | $served B | $vmed | $nmed | $ratio | $fcp ms |"
