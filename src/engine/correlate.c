@@ -62,7 +62,7 @@ static void take_back(struct engine *e, int64_t since, const char *why)
 		m->st = (struct mstate){ STATUS_UNKNOWN, m->corr_t, 0, 0 };
 		engine_store_state(m);
 		engine_submit_event(m, STATUS_DOWN, m->last.outcome, xasprintf("%s", why));
-		engine_incident_transition(e, m, STATUS_DOWN, "correlated_failure", why);
+		engine_incident_withdraw(e, m, why);
 		if (e->alerting != NULL)
 			(void)alerting_suppress(e->alerting, m->key, why);
 		log_info("monitor %s: down -> unknown (%s)", m->conf->id, why);

@@ -190,6 +190,8 @@ void engine_incidents_free(struct engine *e);
 /* M's status changed (from OLD): opens or resolves its automatic incident. */
 void engine_incident_transition(struct engine *e, struct monitor *m, enum status old,
                                 const char *reason, const char *message);
+/* M's automatic incident turned out not to be one (correlation): resolved, impact none. */
+void engine_incident_withdraw(struct engine *e, struct monitor *m, const char *why);
 void engine_incident_create(struct engine *e, struct engine_cmd *c); /* c->args */
 void engine_incident_update(struct engine *e, struct engine_cmd *c); /* c->id, c->args */
 

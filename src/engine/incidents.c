@@ -103,6 +103,21 @@ void engine_incident_transition(struct engine *e, struct monitor *m, enum status
 	}
 }
 
+void engine_incident_withdraw(struct engine *e, struct monitor *m, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < e->nauto && e->auto_incidents[i].monitor != m->key; i++)
+		;
+	if (i == e->nauto)
+		return;
+	/* impact none: the status page leaves out an automatic incident withdrawn so */
+	put_incident(e, e->auto_incidents[i].id, NULL, "none", "resolved", m->key, NULL, 0,
+	             time_wall_ms(), "vigil", why, NULL, NULL);
+	log_info("incidents: incident %lld withdrawn: %s", (long long)e->auto_incidents[i].id, why);
+	e->auto_incidents[i] = e->auto_incidents[--e->nauto];
+}
+
 static void on_commit(void *arg, bool committed)
 {
 	struct engine_cmd *c = arg;

@@ -210,6 +210,8 @@ static int take_incident(void *arg, const struct store_incident_row *row)
 
 	if (row->resolved != 0 && row->started < rd->since)
 		goto done; /* older history */
+	if (row->automatic && row->impact != NULL && strcmp(row->impact, "none") == 0)
+		goto done; /* withdrawn: Vigil's own network failed, not the monitor */
 	for (i = 0; i < json_array_size(list) && n < 64; i++)
 		if (json_string_value(json_array_get(list, i)) != NULL)
 			names[n++] = json_string_value(json_array_get(list, i));

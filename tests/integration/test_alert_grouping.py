@@ -52,7 +52,7 @@ def correlation_config(hook, port, path):
             '  correlation: {window: 20s, share: 75, min_monitors: 3, hold: 10s}\n'
             '  channels:\n' + hooks(('hook', 'webhook', hook)) + 'monitors:\n' + ''.join(
                 monitor_yaml(n, type='http', url=f'http://127.0.0.1:{port}{path}',
-                             interval='500ms', timeout='300ms')
+                             interval='500ms', timeout='300ms', public=True)
                 for n in ['A', 'B', 'C', 'D']))
 
 
@@ -77,6 +77,12 @@ def test_correlated_network_failure_is_one_alert(daemon, targets):
             notes = api(d, f'/api/v1/notifications?alert={a["id"]}', OPS)['notifications']
             assert notes and all(n['status'] == 'suppressed' for n in notes), notes
             assert all("network/DNS looks broken" in n['last_error'] for n in notes)
+        # the automatic incidents of the monitors that went down first are withdrawn:
+        # resolved with impact none, and the public status page shows none of them
+        incs = api(d, '/api/v1/incidents', OPS)['incidents']
+        assert incs  # the first monitors down opened theirs before the verdict
+        assert all(i['status'] == 'resolved' and i['impact'] == 'none' for i in incs), incs
+        assert d.get('/api/v1/status').json()['incidents'] == []
         # the network comes back: the outage alert resolves, no monitor says RESOLVED
         d.write_config(correlation_config(hook, targets.http.rsplit(':', 1)[1], '/ok'))
         d.send(signal.SIGHUP)
