@@ -12,6 +12,7 @@
 #include "engine/engine_int.h"
 #include "util/log.h"
 #include "util/time.h"
+#include "util/tz.h"
 
 int engine_submit(struct engine *e, struct engine_cmd *cmd)
 {
@@ -42,6 +43,8 @@ void engine_cmd_clear(struct engine_cmd *cmd)
 	cmd->data_len = 0;
 	conf_unref(cmd->config);
 	cmd->config = NULL;
+	tz_free(cmd->tz);
+	cmd->tz = NULL;
 	conf_diag_free(&cmd->diag);
 }
 

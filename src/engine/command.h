@@ -33,6 +33,8 @@ enum engine_cmd_kind {
 	ENGINE_CMD_PUSH,            /* id: a push token, args: {kind, exit_code}, data: the body */
 };
 
+struct tz;
+
 struct engine_cmd {
 	enum engine_cmd_kind kind;
 	char id[128];
@@ -40,6 +42,8 @@ struct engine_cmd {
 	char who[64];                /* the token's name, for events and logs */
 	json_t *args;                /* what some commands carry (taken over) */
 	char *data;                  /* raw bytes some commands carry (taken over), or NULL */
+	struct tz
+	        *tz; /* MAINT_CREATE: a recurring window's zone, loaded off the loop (taken over) */
 	size_t data_len;
 
 	/* the outcome, filled before done is called */

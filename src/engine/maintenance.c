@@ -18,19 +18,21 @@
 #include "util/xmalloc.h"
 
 /*
- * Reads a recurring window's CRON and TIMEZONE into W. Returns 0, or -1 with
- * the reason in ERR. Reads the zone's file: operators' rare requests and boot.
+ * Reads a recurring window's CRON and TIMEZONE into W, with TZ the zone
+ * already loaded (taken over; NULL: read its file, which only boot does, the
+ * loop not running yet). Returns 0, or -1 with the reason in ERR.
  */
-static int recurrence(struct api_window *w, const char *cron, const char *timezone, char *err,
-                      size_t errlen)
+static int recurrence(struct api_window *w, const char *cron, const char *timezone, struct tz *tz,
+                      char *err, size_t errlen)
 {
 	char why[200];
 
+	w->tz = tz;
 	if (cron_parse(cron, &w->cron_expr, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "$.cron: %s", why);
 		return -1;
 	}
-	if (tz_load(NULL, timezone, &w->tz, why, sizeof(why)) < 0) {
+	if (w->tz == NULL && tz_load(NULL, timezone, &w->tz, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "$.timezone: %s", why);
 		return -1;
 	}
@@ -88,7 +90,7 @@ void engine_maint_boot(struct engine *e, const struct store_boot *boot)
 
 		json_decref(list);
 		if (b->cron[0] != '\0' &&
-		    recurrence(w, b->cron, b->timezone, err, sizeof(err)) < 0) {
+		    recurrence(w, b->cron, b->timezone, NULL, err, sizeof(err)) < 0) {
 			log_warnx("maintenance window %lld \"%s\" is ignored: %s", (long long)b->id,
 			          b->name, err);
 			drop(w);
@@ -161,35 +163,37 @@ static bool window_on(struct engine *e, size_t i, int64_t t)
 	return occurs(w, &e->occurrences[i], t);
 }
 
+/* Recurring window W as the configuration's windows are, for their occurrence search. */
+static struct conf_maintenance as_conf(struct api_window *w)
+{
+	return (struct conf_maintenance){ .name = w->name,
+		                          .cron = w->cron,
+		                          .cron_expr = w->cron_expr,
+		                          .tz = w->tz,
+		                          .duration = w->duration };
+}
+
 /* Whether window W made through the API is on at T. */
 static bool api_window_on(struct api_window *w, int64_t t)
 {
-	struct conf_maintenance c = { 0 };
+	struct conf_maintenance c;
 
 	if (w->cron[0] == '\0')
 		return t >= w->start && t < w->start + w->duration;
-	c.name = w->name;
-	c.cron = w->cron;
-	c.cron_expr = w->cron_expr;
-	c.tz = w->tz;
-	c.duration = w->duration;
+	c = as_conf(w);
 	return occurs(&c, &w->occ, t);
 }
 
 int engine_maint_occurrence(struct api_window *w, int64_t now, int64_t *start, int64_t *end)
 {
-	struct conf_maintenance c = { 0 };
+	struct conf_maintenance c;
 
 	if (w->cron[0] == '\0') {
 		*start = w->start;
 		*end = w->start + w->duration;
 		return 0;
 	}
-	c.name = w->name;
-	c.cron = w->cron;
-	c.cron_expr = w->cron_expr;
-	c.tz = w->tz;
-	c.duration = w->duration;
+	c = as_conf(w);
 	return conf_maintenance_occurrence(&c, now, start, end);
 }
 
@@ -235,12 +239,14 @@ void engine_maint_create(struct engine *e, struct engine_cmd *c)
 	        json_integer_value(json_object_get(a, "start")),
 	        json_integer_value(json_object_get(a, "duration")), c->who, mons);
 	if (cron != NULL && recurrence(w, cron, json_string_value(json_object_get(a, "timezone")),
-	                               err, sizeof(err)) < 0) {
+	                               c->tz, err, sizeof(err)) < 0) {
+		c->tz = NULL; /* W had it */
 		drop(w);
 		e->nwindows--;
 		engine_cmd_reply(c, 400, "bad_request", "%s", err);
 		return;
 	}
+	c->tz = NULL; /* the window has it now (or never had a cron) */
 	op = store_op_new(STORE_OP_MAINT_PUT);
 	snprintf(c->id, sizeof(c->id), "%lld", (long long)w->id);
 	snprintf(op->u.maint.cron, sizeof(op->u.maint.cron), "%s", w->cron);

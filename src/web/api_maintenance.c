@@ -114,7 +114,6 @@ static void *bad(struct web_reply *rep, const char *field, const char *want)
 	return NULL;
 }
 
-/* 0 when B's cron (if any) and timezone are fine (*TZNAME the zone), else -1 after a 400. */
 /* Replies 400 naming FIELD; returns -1. */
 static int fail(struct web_reply *rep, const char *field, const char *want)
 {
@@ -122,13 +121,16 @@ static int fail(struct web_reply *rep, const char *field, const char *want)
 	return -1;
 }
 
-static int check_recurrence(struct web_reply *rep, json_t *b, const char **tzname)
+/*
+ * 0 when B's cron (if any) and timezone are fine (*TZNAME the zone's name,
+ * *TZ the zone loaded here, off the loop, for the engine), else -1 after a 400.
+ */
+static int check_recurrence(struct web_reply *rep, json_t *b, const char **tzname, struct tz **tz)
 {
 	const char *cron = json_string_value(json_object_get(b, "cron"));
 	json_t *tzv = json_object_get(b, "timezone");
 	char err[200];
 	struct cron expr;
-	struct tz *tz;
 
 	*tzname = tzv ? json_string_value(tzv) : "UTC";
 	if (json_object_get(b, "cron") == NULL) {
@@ -144,9 +146,8 @@ static int check_recurrence(struct web_reply *rep, json_t *b, const char **tznam
 		return fail(rep, "cron", err);
 	if (*tzname == NULL || strlen(*tzname) >= 64)
 		return fail(rep, "timezone", "an IANA time zone name like Europe/Paris");
-	if (tz_load(NULL, *tzname, &tz, err, sizeof(err)) < 0)
+	if (tz_load(NULL, *tzname, tz, err, sizeof(err)) < 0)
 		return fail(rep, "timezone", err);
-	tz_free(tz);
 	return 0;
 }
 
@@ -154,7 +155,7 @@ static int check_recurrence(struct web_reply *rep, json_t *b, const char **tznam
  * The body as {name, start (Unix ms), duration (ms), monitors} (and cron,
  * timezone for a recurring window), or NULL after a 400.
  */
-static json_t *parse(struct web_request *req, struct web_reply *rep)
+static json_t *parse(struct web_request *req, struct web_reply *rep, struct tz **tz)
 {
 	json_error_t jerr;
 	json_t *b = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr), *m, *v;
@@ -182,7 +183,7 @@ static json_t *parse(struct web_request *req, struct web_reply *rep)
 	else if (m != NULL && !json_is_array(m))
 		v = bad(rep, "monitors",
 		        "an array of monitor ids or names (default: every monitor)");
-	else if (check_recurrence(rep, b, &tzname) < 0)
+	else if (check_recurrence(rep, b, &tzname, tz) < 0)
 		v = NULL;
 	else
 		v = b;
@@ -206,15 +207,24 @@ static json_t *parse(struct web_request *req, struct web_reply *rep)
 		json_object_set_new(v, "timezone", json_string(tzname));
 	}
 	json_decref(b);
+	if (v == NULL) { /* a later field was wrong: the zone is not needed */
+		tz_free(*tz);
+		*tz = NULL;
+	}
 	return v;
 }
 
 void handle_maintenance_create(struct web_request *req, struct web_reply *rep)
 {
-	json_t *args = parse(req, rep);
+	struct tz *tz = NULL;
+	json_t *args = parse(req, rep, &tz);
+	struct web_call *call;
 
-	if (args != NULL)
-		web_defer(req, rep, ENGINE_CMD_MAINT_CREATE, NULL, finish)->cmd.args = args;
+	if (args == NULL)
+		return;
+	call = web_defer(req, rep, ENGINE_CMD_MAINT_CREATE, NULL, finish);
+	call->cmd.args = args;
+	call->cmd.tz = tz;
 }
 
 void handle_maintenance_delete(struct web_request *req, struct web_reply *rep)

@@ -1,14 +1,9 @@
 /* GET /dashboard and its two files: the operators' dashboard, served from the embedded assets. */
 #include "web/dashboard.h"
 
-#include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "util/embed.h"
 #include "web/web_int.h"
-
-extern const struct embed_file vigil_web_assets[];
 
 /* The files of the dashboard and how they are served. */
 static const struct dashboard_file {
@@ -19,33 +14,12 @@ static const struct dashboard_file {
 	{ "dashboard.css", "text/css; charset=utf-8" },
 };
 
-/* A strong ETag of F's bytes (FNV-1a, 64 bits): changes with the binary's assets. */
-static void file_etag(const struct embed_file *f, char *out, size_t size)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < f->size; i++)
-		h = (h ^ f->data[i]) * 0x100000001b3ULL;
-	snprintf(out, size, "\"%016llx\"", (unsigned long long)h);
-}
-
 /* Answers the embedded file NAME as TYPE, or a 404 when it is not in the binary. */
 static void serve(struct web_request *req, struct web_reply *rep, const char *name,
                   const char *type)
 {
-	const struct embed_file *f = embed_find(vigil_web_assets, name);
-	char etag[sizeof(rep->etag)];
-
-	if (f == NULL) {
+	if (!web_reply_asset(req, rep, name, type, "no-cache"))
 		reply_json_error(rep, 404, "not_found", "no dashboard file %s in this build", name);
-		return;
-	}
-	file_etag(f, etag, sizeof(etag));
-	if (reply_not_modified(req, rep, etag))
-		return;
-	reply_borrowed(rep, 200, type, (const char *)f->data, f->size, etag);
-	rep->cache_control = "no-cache";
 }
 
 void handle_dashboard_page(struct web_request *req, struct web_reply *rep)

@@ -11,12 +11,9 @@
 #include "conf/conf.h"
 #include "engine/snapshot.h"
 #include "store/store.h"
-#include "util/embed.h"
 #include "web/status_build.h"
 #include "web/status_render.h"
 #include "web/web_int.h"
-
-extern const struct embed_file vigil_web_assets[];
 
 #define HTML_TYPE "text/html; charset=utf-8"
 #define SVG_TYPE  "image/svg+xml"
@@ -199,16 +196,8 @@ void handle_badge_uptime(struct web_request *req, struct web_reply *rep)
 static void asset(struct web_request *req, struct web_reply *rep, const char *name,
                   const char *type)
 {
-	const struct embed_file *f = embed_find(vigil_web_assets, name);
-
-	if (!page_on(req, rep))
-		return;
-	if (f == NULL) {
+	if (page_on(req, rep) && !web_reply_asset(req, rep, name, type, "public, max-age=300"))
 		reply_json_error(rep, 404, "not_found", "no %s", name);
-		return;
-	}
-	reply_borrowed(rep, 200, type, (const char *)f->data, f->size, NULL);
-	rep->cache_control = "public, max-age=300";
 }
 
 void handle_status_css(struct web_request *req, struct web_reply *rep)

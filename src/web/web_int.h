@@ -141,6 +141,13 @@ void reply_borrowed(struct web_reply *rep, int status, const char *type, const c
                     size_t len, const char *etag);
 /* 304 when the request's If-None-Match matches ETAG. Returns true if it answered. */
 bool reply_not_modified(struct web_request *req, struct web_reply *rep, const char *etag);
+/*
+ * Answers the embedded asset NAME (src/web/assets/) as TYPE with an ETag of
+ * its bytes (or a 304) and CACHE_CONTROL. False, nothing answered, when the
+ * binary has no such file (assets.c).
+ */
+bool web_reply_asset(struct web_request *req, struct web_reply *rep, const char *name,
+                     const char *type, const char *cache_control);
 
 /* Handlers. */
 void handle_health(struct web_request *req, struct web_reply *rep);
