@@ -3,7 +3,7 @@
  * JSON) for N public monitors with their 90-day bars, 24-hour charts, a few
  * incidents and a maintenance window; what a snapshot render costs.
  *
- *   bench_status [MONITORS] [ROUNDS]
+ *   bench_status [MONITORS] [ROUNDS] [HTML-FILE]
  *   prints "TABLE|<monitors>|<html µs median>|<html bytes>|<json µs median>|<json bytes>"
  */
 #include <stdio.h>
@@ -128,6 +128,16 @@ int main(int argc, char **argv)
 	v = fabricate(n ? n : 1, (int64_t)ts.tv_sec * 1000);
 	h = median_us(v, status_render_page, rounds > 0 ? rounds : 1, &html);
 	j = median_us(v, status_render_json, rounds > 0 ? rounds : 1, &json);
+	if (argc > 3) { /* the page itself, to look at */
+		FILE *f = fopen(argv[3], "w");
+		char *body = status_render_page(v, &html);
+
+		if (f == NULL || fwrite(body, 1, html, f) != html || fclose(f) != 0) {
+			perror(argv[3]);
+			return 1;
+		}
+		free(body);
+	}
 	printf("TABLE|%zu|%.0f|%zu|%.0f|%zu\n", n, h, html, j, json);
 	return 0;
 }

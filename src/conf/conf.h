@@ -277,6 +277,7 @@ struct conf_status_page {
 	const char *logo_type; /* derived: its MIME type */
 	char *url;             /* its public address, or NULL */
 	int64_t refresh;       /* ms between live refreshes by its script; 0 none */
+	int layout;            /* 0 auto, 1 full, 2 compact (enum status_layout) */
 	struct conf_theme {
 		char *primary, *operational, *degraded, *outage, *maintenance; /* #rgb, #rrggbb */
 		int mode; /* 0 auto, 1 light, 2 dark */

@@ -18,6 +18,7 @@
 #define TEXT_MAX 2000
 
 static const char *const mode_names[] = { "auto", "light", "dark", NULL };
+static const char *const layout_names[] = { "auto", "full", "compact", NULL };
 
 /* Whether S is #rgb or #rrggbb: nothing else can reach the page's CSS. */
 static bool is_colour(const char *s)
@@ -204,6 +205,13 @@ static const struct conf_key page_keys[] = {
 	  .max = SEC(3600),
 	  .help = "how often the page's script refreshes it in place (0: never; the page is "
 	          "complete without the script)" },
+	{ .name = "layout",
+	  .type = CONF_ENUM,
+	  .offset = offsetof(struct conf_status_page, layout),
+	  .names = layout_names,
+	  .help = "how /status shows components: full (day tooltips, 24 h/30 d/90 d uptime and "
+	          "response-time chart under each), compact (name, state, bar and 90-day uptime; "
+	          "the rest on each component's page) or auto (full up to 50 components)" },
 	{ .name = "theme",
 	  .type = CONF_SECTION,
 	  .offset = offsetof(struct conf_status_page, theme),

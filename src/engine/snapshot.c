@@ -34,8 +34,12 @@ void snapshot_unref(struct snapshot *s)
 
 	if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1)
 		return;
-	for (i = 0; i < SNAP_SLOTS; i++)
-		free(s->bodies[i].data);
+	for (i = 0; i < SNAP_SLOTS; i++) {
+		if (s->bodies[i].destroy != NULL)
+			s->bodies[i].destroy(s->bodies[i].data);
+		else
+			free(s->bodies[i].data);
+	}
 	for (i = 0; i < (int)s->nmonitors; i++) {
 		rcstr_unref(s->monitors[i].message);
 		rcstr_unref(s->monitors[i].perfdata);

@@ -59,12 +59,13 @@ struct sched_snap {
 	uint64_t checks_total[SNAP_TYPES_MAX][PROBE_OUTCOME_COUNT];
 };
 
-/* A cached rendering of a snapshot. */
+/* A cached rendering of a snapshot, or an object derived from it (len 0, with its destroy). */
 struct snapshot_body {
 	char *data;
 	size_t len;
-	int status;    /* HTTP status to answer with */
-	char etag[24]; /* quoted, from the body's hash */
+	void (*destroy)(char *data); /* frees DATA with the snapshot; NULL: free() */
+	int status;                  /* HTTP status to answer with */
+	char etag[24];               /* quoted, from the body's hash */
 };
 
 enum snapshot_slot {
@@ -77,6 +78,7 @@ enum snapshot_slot {
 	SNAP_STATUS_THEME,
 	SNAP_STATUS_ATOM,
 	SNAP_STATUS_RSS,
+	SNAP_STATUS_VIEW, /* not a body: the status view the status page's bodies are made from */
 	SNAP_SLOTS
 };
 

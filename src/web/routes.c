@@ -19,6 +19,10 @@ const struct route web_routes[] = {
 	  NULL },
 	{ "GET", "/status/incidents/{id}", ROLE_PUBLIC, handle_status_incident,
 	  "One incident of the status page with its updates (HTML)", NULL, NULL },
+	{ "GET", "/status/components/{id}", ROLE_PUBLIC, handle_status_component,
+	  "One public monitor of the status page: its days, uptimes, response time, incidents "
+	  "(HTML)",
+	  NULL, NULL },
 	{ "GET", "/status/theme.css", ROLE_PUBLIC, handle_status_theme,
 	  "The status page's colours (status_page.theme)", NULL, NULL },
 	{ "GET", "/status/status.css", ROLE_PUBLIC, handle_status_css, "The status page's style",

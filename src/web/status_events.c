@@ -108,25 +108,60 @@ void status_html_incident(struct buf *b, const struct status_incident *in, int l
 	SP(buf_puts(b, "</article>"));
 }
 
+/* One line of an active incident beyond the first ones: its link, impact and start. */
+static void put_active_line(struct buf *b, const struct status_incident *in)
+{
+	SP(buf_puts(b, "<li>"));
+	put_link(b, in->id);
+	status_esc_html(b, in->title);
+	SP(buf_printf(b, "</a> <span class=\"meta\">%s · ",
+	              impact_label(status_impact_word(in->impact))));
+	put_status(b, in->status);
+	SP(buf_puts(b, " · Started "));
+	status_html_time(b, in->started_ms);
+	SP(buf_puts(b, "</span></li>"));
+}
+
+/*
+ * The open incidents, newest first: the first STATUS_ACTIVE_FULL whole, with
+ * their updates; the next STATUS_ACTIVE_LINES as one line each linking to
+ * its page; and how many more, which the pages of their components list:
+ * a storm of incidents keeps the page readable and small.
+ */
 void status_html_active(struct buf *b, const struct status_view *v)
 {
-	size_t i;
-	bool any = false;
+	size_t i, n = 0;
 
 	for (i = 0; i < v->nincidents; i++) {
-		if (v->incidents[i].resolved_ms != 0)
+		const struct status_incident *in = &v->incidents[i];
+
+		if (in->resolved_ms != 0)
 			continue;
-		if (!any)
+		if (n == 0)
 			SP(buf_puts(b, "<section id=\"incidents\" aria-labelledby=\"h-incidents\">"
 			               "<h2 id=\"h-incidents\">Active incidents</h2>"));
-		any = true;
-		status_html_incident(b, &v->incidents[i], 3, false);
+		if (n == STATUS_ACTIVE_FULL)
+			SP(buf_puts(b, "<h3 class=\"more\">More active incidents</h3><ul "
+			               "class=\"more\">"));
+		if (n < STATUS_ACTIVE_FULL)
+			status_html_incident(b, in, 3, false);
+		else if (n < STATUS_ACTIVE_FULL + STATUS_ACTIVE_LINES)
+			put_active_line(b, in);
+		n++;
 	}
-	if (any)
+	if (n > STATUS_ACTIVE_FULL)
+		SP(buf_puts(b, "</ul>"));
+	if (n > STATUS_ACTIVE_FULL + STATUS_ACTIVE_LINES)
+		SP(buf_printf(b,
+		              "<p class=\"none\">And %zu more open incidents: the page of each "
+		              "component lists its own, and the <a href=\"/feed.atom\">feed</a> "
+		              "has them all.</p>",
+		              n - STATUS_ACTIVE_FULL - STATUS_ACTIVE_LINES));
+	if (n > 0)
 		SP(buf_puts(b, "</section>"));
 }
 
-static void put_window(struct buf *b, const struct status_maintenance *m)
+void status_html_window(struct buf *b, const struct status_maintenance *m)
 {
 	SP(buf_printf(b, "<article class=\"mnt\" data-active=\"%s\"><h3>",
 	              m->active ? "true" : "false"));
@@ -153,7 +188,7 @@ void status_html_maintenance(struct buf *b, const struct status_view *v)
 	for (pass = 0; pass < 2; pass++) /* the active windows first */
 		for (i = 0; i < v->nmaintenance; i++)
 			if (v->maintenance[i].active == (pass == 0))
-				put_window(b, &v->maintenance[i]);
+				status_html_window(b, &v->maintenance[i]);
 	SP(buf_puts(b, "</section>"));
 }
 

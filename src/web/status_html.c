@@ -118,18 +118,20 @@ static void put_banner(struct buf *b, const struct status_view *v)
 	        status_banner_word(v->banner), status_banner_label(v->banner)));
 }
 
-static void put_uptimes(struct buf *b, const struct status_component *c)
+void status_html_uptimes(struct buf *b, const struct status_component *c, bool week)
 {
-	static const char *const names[3] = { "<span>24 h <b>", "<span>30 d <b>",
+	static const char *const names[4] = { "<span>24 h <b>", "<span>7 d <b>", "<span>30 d <b>",
 		                              "<span>90 d <b>" };
-	double values[3] = { c->uptime_24h, c->uptime_30d, c->uptime_90d };
+	double values[4] = { c->uptime_24h, c->uptime_7d, c->uptime_30d, c->uptime_90d };
 	char pct[PCT_LEN];
 	int i;
 
 	SP(buf_puts(b, "<p class=\"up\">"));
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		const char *text = status_fmt_pct(values[i], pct, sizeof(pct));
 
+		if (i == 1 && !week)
+			continue;
 		SP(buf_puts(b, names[i]));
 		SP(buf_puts(b, text ? text : "–"));
 		SP(buf_puts(b, "</b></span>"));
@@ -137,19 +139,42 @@ static void put_uptimes(struct buf *b, const struct status_component *c)
 	SP(buf_puts(b, "</p>"));
 }
 
-static void put_component(struct buf *b, const struct status_component *c)
+/*
+ * <li data-state="WORD">, NAME as a link to its page (whose last
+ * segment is the component's id, for the script) and STATE.
+ */
+static void put_component_head(struct buf *b, const struct status_component *c)
 {
-	SP(buf_puts(b, "<li class=\"c\" data-id=\""));
-	status_esc_html(b, c->id);
-	SP(buf_puts(b, "\" data-state=\""));
+	SP(buf_puts(b, "<li data-state=\""));
 	SP(buf_puts(b, status_state_word(c->state)));
-	SP(buf_puts(b, "\"><p class=\"ch\"><strong class=\"n\">"));
+	SP(buf_puts(b, "\"><a href=\"/status/components/"));
+	status_esc_url(b, c->id);
+	SP(buf_puts(b, "\">"));
 	status_esc_html(b, c->name);
-	SP(buf_puts(b, "</strong> <span class=\"s\">"));
+	SP(buf_puts(b, "</a> <span class=\"s\">"));
 	SP(buf_puts(b, status_state_label(c->state)));
-	SP(buf_puts(b, "</span></p>"));
+	SP(buf_puts(b, "</span>"));
+}
+
+/*
+ * A component. Full: its bar with a tooltip per run of days, three uptimes
+ * and the response-time chart. Compact (a page of many): the bar without
+ * tooltips and the 90-day uptime, some 300 bytes; its page has the rest.
+ */
+static void put_component(struct buf *b, const struct status_component *c, bool compact)
+{
+	char pct[PCT_LEN];
+
+	put_component_head(b, c);
+	if (compact) {
+		status_svg_bar_compact(b, c);
+		SP(buf_puts(b, "<b>"));
+		SP(buf_puts(b, status_fmt_pct(c->uptime_90d, pct, sizeof(pct)) ? pct : "–"));
+		SP(buf_puts(b, "</b></li>"));
+		return;
+	}
 	status_svg_bar(b, c);
-	put_uptimes(b, c);
+	status_html_uptimes(b, c, false);
 	status_svg_chart(b, c);
 	SP(buf_puts(b, "</li>"));
 }
@@ -185,7 +210,7 @@ static int by_first(const void *pa, const void *pb)
 }
 
 static void put_group(struct buf *b, const struct status_view *v, const size_t *idx,
-                      const struct group_run *g)
+                      const struct group_run *g, bool compact)
 {
 	const struct status_component *first = &v->components[idx[g->start]];
 	enum status_state worst = first->state;
@@ -200,12 +225,12 @@ static void put_group(struct buf *b, const struct status_view *v, const size_t *
 	        b, "</h3> <span class=\"s\" data-state=\"%s\">%s</span></summary><ul class=\"cl\">",
 	        status_state_word(worst), status_state_label(worst)));
 	for (i = 0; i < g->n; i++)
-		put_component(b, &v->components[idx[g->start + i]]);
+		put_component(b, &v->components[idx[g->start + i]], compact);
 	SP(buf_puts(b, "</ul></details></li>"));
 }
 
 /* The grouped components: each group in the order of its first member. */
-static void put_groups(struct buf *b, const struct status_view *v)
+static void put_groups(struct buf *b, const struct status_view *v, bool compact)
 {
 	size_t *idx = malloc(sizeof(*idx) * (v->ncomponents + 1));
 	struct group_run *runs = malloc(sizeof(*runs) * (v->ncomponents + 1));
@@ -224,40 +249,48 @@ static void put_groups(struct buf *b, const struct status_view *v)
 	}
 	qsort(runs, nruns, sizeof(*runs), by_first);
 	for (i = 0; i < nruns; i++)
-		put_group(b, v, idx, &runs[i]);
+		put_group(b, v, idx, &runs[i], compact);
 	free(idx);
 	free(runs);
 }
 
-static void put_legend(struct buf *b)
+void status_html_legend(struct buf *b, bool axis)
 {
 	SP(buf_puts(
 	        b,
 	        "<ul class=\"legend\" aria-label=\"Uptime bar colours\">"
 	        "<li><i class=\"k b1\"></i>100%</li><li><i class=\"k b2\"></i>99% or more</li>"
 	        "<li><i class=\"k b3\"></i>95% or more</li><li><i class=\"k b4\"></i>Below 95%</li>"
-	        "<li><i class=\"k b0\"></i>No data</li></ul>"
-	        "<p class=\"axis\" aria-hidden=\"true\"><span>90 days ago</span>"
-	        "<span>Today</span></p>"));
+	        "<li><i class=\"k b0\"></i>No data</li></ul>"));
+	if (axis)
+		SP(buf_puts(b, "<p class=\"axis\" aria-hidden=\"true\"><span>90 days ago</span>"
+		               "<span>Today</span></p>"));
 }
 
 /* The components: ungrouped ones first, then the groups. */
 static void put_components(struct buf *b, const struct status_view *v)
 {
+	bool compact = status_view_compact(v);
 	size_t i;
 
-	SP(buf_puts(b, "<section id=\"components\" aria-labelledby=\"h-components\">"
-	               "<h2 id=\"h-components\">Components</h2>"));
+	SP(buf_puts(b, compact ? "<section id=\"components\" class=\"compact\" "
+	                         "aria-labelledby=\"h-components\">"
+	                       : "<section id=\"components\" aria-labelledby=\"h-components\">"));
+	SP(buf_puts(b, "<h2 id=\"h-components\">Components</h2>"));
 	if (v->ncomponents == 0) {
 		SP(buf_puts(b, "<p class=\"none\">No components yet.</p></section>"));
 		return;
 	}
-	put_legend(b);
+	if (compact)
+		SP(buf_puts(b, "<p class=\"note\">Each bar shows the last 90 days, oldest on the "
+		               "left, and the figure beside it their uptime. Select a component "
+		               "for its days, uptimes and response time.</p>"));
+	status_html_legend(b, !compact);
 	SP(buf_puts(b, "<ul class=\"cl\">"));
 	for (i = 0; i < v->ncomponents; i++)
 		if (!has_group(&v->components[i]))
-			put_component(b, &v->components[i]);
-	put_groups(b, v);
+			put_component(b, &v->components[i], compact);
+	put_groups(b, v, compact);
 	SP(buf_puts(b, "</ul></section>"));
 }
 

@@ -27,6 +27,19 @@ void status_html_time(struct buf *b, int64_t ms);
  */
 void status_html_incident(struct buf *b, const struct status_incident *in, int level, bool page);
 
+/* Appends maintenance window M as an <article>: name, in progress or scheduled, times, components. */
+void status_html_window(struct buf *b, const struct status_maintenance *m);
+
+/* Appends C's uptimes as <p class="up">: 24 h, 7 d when WEEK, 30 d and 90 d. */
+void status_html_uptimes(struct buf *b, const struct status_component *c, bool week);
+
+/* Appends the bar colours' legend and, when AXIS, the bar's axis (90 days ago ... Today). */
+void status_html_legend(struct buf *b, bool axis);
+
+/* Active incidents shown whole on the page, then as one line each; the rest are counted. */
+#define STATUS_ACTIVE_FULL  10
+#define STATUS_ACTIVE_LINES 40
+
 /* The sections: active incidents, maintenance (both only when there is some), past incidents. */
 void status_html_active(struct buf *b, const struct status_view *v);
 void status_html_maintenance(struct buf *b, const struct status_view *v);

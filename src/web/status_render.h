@@ -26,6 +26,13 @@ char *status_render_page(const struct status_view *v, size_t *len);
 /* GET /status/incidents/{ID}: one incident and all its updates; NULL when V has no incident ID. */
 char *status_render_incident(const struct status_view *v, int64_t id, size_t *len);
 
+/*
+ * GET /status/components/{ID}: one component with its bar's day tooltips,
+ * its uptimes, response-time chart, incidents and maintenance; NULL when V
+ * has no component ID.
+ */
+char *status_render_component(const struct status_view *v, const char *id, size_t *len);
+
 /* GET /status/theme.css: the theme's colours as CSS custom properties, light and dark. */
 char *status_render_theme_css(const struct status_view *v, size_t *len);
 

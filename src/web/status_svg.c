@@ -114,6 +114,45 @@ void status_svg_bar(struct buf *b, const struct status_component *c)
 	SP(buf_puts(b, "</svg>"));
 }
 
+/* The days of class CLS as one path of horizontal strokes, a subpath per run; none: nothing. */
+static void put_class_path(struct buf *b, const struct status_component *c, int cls)
+{
+	bool open = false;
+	int i = 0, from;
+
+	while (i < STATUS_DAYS) {
+		if (status_day_class(c->days[i].uptime) != cls) {
+			i++;
+			continue;
+		}
+		for (from = i; i < STATUS_DAYS && status_day_class(c->days[i].uptime) == cls; i++)
+			;
+		SP(buf_puts(b, open ? "M" : "<path class=\"b"));
+		if (!open) {
+			SP(buf_putc(b, (char)('0' + cls)));
+			SP(buf_puts(b, "\" d=\"M"));
+		}
+		status_put_int(b, from);
+		SP(buf_puts(b, " 0h"));
+		status_put_int(b, i - from);
+		open = true;
+	}
+	if (open)
+		SP(buf_puts(b, "\"/>"));
+}
+
+void status_svg_bar_compact(struct buf *b, const struct status_component *c)
+{
+	static const int classes[] = { 0, 2, 3, 4 }; /* 100% days (1) are the background */
+	size_t k;
+
+	SP(buf_puts(b, "<svg viewBox=\"0 -.5 90 1\" preserveAspectRatio=\"none\" "
+	               "role=\"none\">"));
+	for (k = 0; k < sizeof(classes) / sizeof(classes[0]); k++)
+		put_class_path(b, c, classes[k]);
+	SP(buf_puts(b, "</svg>"));
+}
+
 bool status_latency_stats(const struct status_component *c, double *min, double *avg, double *max)
 {
 	double sum = 0;

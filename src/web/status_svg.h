@@ -15,6 +15,15 @@
  */
 void status_svg_bar(struct buf *b, const struct status_component *c);
 
+/*
+ * Appends C's 90-day bar for the compact layout: the same days and colours
+ * in fewer bytes, without tooltips (the component's page has them): an
+ * <svg role="none"> whose background is the 100% colour, with one
+ * <path class="bN"> per other class, a stroke per run of its days. The text
+ * beside it (the 90-day uptime) is its alternative.
+ */
+void status_svg_bar_compact(struct buf *b, const struct status_component *c);
+
 /* Appends C's response-time text (min, avg, max over 24 h) and its chart. */
 void status_svg_chart(struct buf *b, const struct status_component *c);
 

@@ -327,6 +327,7 @@ struct status_view *status_view_build(const struct snapshot *s, struct store_rea
 	b->v.url = p->url;
 	b->v.has_logo = p->logo_data != NULL;
 	b->v.refresh_ms = p->refresh;
+	b->v.layout = (enum status_layout)p->layout;
 	b->v.theme =
 	        (struct status_theme){ p->theme.primary, p->theme.operational, p->theme.degraded,
 		                       p->theme.outage,  p->theme.maintenance, p->theme.mode };

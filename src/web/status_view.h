@@ -97,12 +97,21 @@ struct status_theme {
 	int mode; /* 0 auto (prefers-color-scheme), 1 light, 2 dark */
 };
 
+/* How the main page shows its components (status_page.layout). */
+enum status_layout {
+	LAYOUT_AUTO,    /* full up to STATUS_FULL_MAX components, compact above */
+	LAYOUT_FULL,    /* each with day tooltips, uptimes and response-time chart */
+	LAYOUT_COMPACT, /* name, state, bar and 90-day uptime; the rest on its own page */
+};
+#define STATUS_FULL_MAX 50
+
 struct status_view {
 	int64_t now_ms;
 	const char *title, *description;
 	const char *url;    /* the page's public address, or NULL */
 	bool has_logo;      /* served at /status/logo */
 	int64_t refresh_ms; /* the script refreshes every this; 0: no script */
+	enum status_layout layout;
 	struct status_theme theme;
 	enum status_banner banner;
 	const struct status_component *components; /* in configuration order */
@@ -113,6 +122,9 @@ struct status_view {
 	const struct status_maintenance *maintenance; /* active and upcoming windows */
 	size_t nmaintenance;
 };
+
+/* Whether V's main page shows its components compact (by V->layout and their number). */
+bool status_view_compact(const struct status_view *v);
 
 /* The banner that STATES[N] make (worst first; all under maintenance: maintenance). */
 enum status_banner status_banner_of(const enum status_state *states, size_t n);

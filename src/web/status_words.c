@@ -62,3 +62,10 @@ enum status_banner status_banner_of(const enum status_state *states, size_t n)
 		return BANNER_MAINTENANCE;
 	return BANNER_OPERATIONAL;
 }
+
+bool status_view_compact(const struct status_view *v)
+{
+	if (v->layout == LAYOUT_AUTO)
+		return v->ncomponents > STATUS_FULL_MAX;
+	return v->layout == LAYOUT_COMPACT;
+}

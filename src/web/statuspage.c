@@ -2,7 +2,9 @@
  * The public status page and what it is made of: GET /status, its incident
  * pages, theme, script, style and logo, its JSON (/api/v1/status), badges
  * and feeds. Pages, JSON, theme and feeds are rendered at most once per
- * snapshot (kept in it, with an ETag); badges and incident pages on demand.
+ * snapshot (kept in it, with an ETag); badges, incident and component pages
+ * on demand. All are made from one status view per snapshot, built on the
+ * first ask and kept in the snapshot too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +20,10 @@
 #define HTML_TYPE "text/html; charset=utf-8"
 #define SVG_TYPE  "image/svg+xml"
 
-/* What a snapshot slot of the status page is rendered with. */
+/* What a snapshot slot of the status page is rendered with: a renderer of its view. */
 struct status_render {
-	struct web *web;
 	char *(*render)(const struct status_view *v, size_t *len);
-	bool incidents; /* its view needs the incidents (a read of the store) */
+	const struct status_view *view;
 };
 
 static char *render_atom(const struct status_view *v, size_t *len)
@@ -35,25 +36,44 @@ static char *render_rss(const struct status_view *v, size_t *len)
 	return status_render_feed(v, true, len);
 }
 
-/* The view of S, with its incidents when WEB is given and the store can be read. */
-static struct status_view *view_of(const struct snapshot *s, struct web *web)
+static void destroy_view(char *data)
 {
-	struct store_reader *r = web ? store_reader_acquire(web->store) : NULL;
-	struct status_view *v = status_view_build(s, r);
+	status_view_free((struct status_view *)(void *)data);
+}
 
+/* The view of S with its incidents (read from the store of WEB, the argument). */
+static void build_view(const struct snapshot *s, struct snapshot_body *body, void *arg)
+{
+	struct web *web = arg;
+	struct store_reader *r = store_reader_acquire(web->store);
+
+	body->data = (char *)(void *)status_view_build(s, r);
+	body->len = 0;
+	body->destroy = destroy_view;
 	if (r != NULL)
 		store_reader_release(web->store, r);
-	return v;
+}
+
+/*
+ * The status view of the request's snapshot, built at most once per
+ * snapshot and kept in it: every page, body, badge and feed of a snapshot
+ * is made from the same view, read-only, whatever the number of requests.
+ */
+static const struct status_view *view_of(struct web_request *req)
+{
+	const struct snapshot_body *b =
+	        snapshot_render_with(req->snap, SNAP_STATUS_VIEW, build_view, req->web);
+
+	return (const struct status_view *)(const void *)b->data;
 }
 
 static void render_slot(const struct snapshot *s, struct snapshot_body *body, void *arg)
 {
 	const struct status_render *sr = arg;
-	struct status_view *v = view_of(s, sr->incidents ? sr->web : NULL);
 
-	body->data = sr->render(v, &body->len);
+	(void)s;
+	body->data = sr->render(sr->view, &body->len);
 	body->status = 200;
-	status_view_free(v);
 }
 
 /* False (after a 404) when the status page is off. */
@@ -65,16 +85,16 @@ static bool page_on(struct web_request *req, struct web_reply *rep)
 	return false;
 }
 
-/* Answers the snapshot's SLOT body, rendering it if it is the first ask. */
+/* Answers the snapshot's SLOT body, rendering it from the view if it is the first ask. */
 static void serve_slot(struct web_request *req, struct web_reply *rep, enum snapshot_slot slot,
-                       const char *type, char *(*render)(const struct status_view *, size_t *),
-                       bool incidents)
+                       const char *type, char *(*render)(const struct status_view *, size_t *))
 {
-	struct status_render sr = { req->web, render, incidents };
+	struct status_render sr = { render, NULL };
 	const struct snapshot_body *b;
 
 	if (!page_on(req, rep))
 		return;
+	sr.view = view_of(req); /* first: the slot's render runs under the snapshot's lock */
 	b = snapshot_render_with(req->snap, slot, render_slot, &sr);
 	if (reply_not_modified(req, rep, b->etag))
 		return;
@@ -84,35 +104,32 @@ static void serve_slot(struct web_request *req, struct web_reply *rep, enum snap
 
 void handle_status_page(struct web_request *req, struct web_reply *rep)
 {
-	serve_slot(req, rep, SNAP_STATUS_PAGE, HTML_TYPE, status_render_page, true);
+	serve_slot(req, rep, SNAP_STATUS_PAGE, HTML_TYPE, status_render_page);
 }
 
 void handle_status_json(struct web_request *req, struct web_reply *rep)
 {
-	serve_slot(req, rep, SNAP_STATUS_JSON, "application/json", status_render_json, true);
+	serve_slot(req, rep, SNAP_STATUS_JSON, "application/json", status_render_json);
 }
 
 void handle_status_summary(struct web_request *req, struct web_reply *rep)
 {
-	serve_slot(req, rep, SNAP_STATUS_SUMMARY, "application/json", status_render_summary, true);
+	serve_slot(req, rep, SNAP_STATUS_SUMMARY, "application/json", status_render_summary);
 }
 
 void handle_status_theme(struct web_request *req, struct web_reply *rep)
 {
-	serve_slot(req, rep, SNAP_STATUS_THEME, "text/css; charset=utf-8", status_render_theme_css,
-	           false);
+	serve_slot(req, rep, SNAP_STATUS_THEME, "text/css; charset=utf-8", status_render_theme_css);
 }
 
 void handle_feed_atom(struct web_request *req, struct web_reply *rep)
 {
-	serve_slot(req, rep, SNAP_STATUS_ATOM, "application/atom+xml; charset=utf-8", render_atom,
-	           true);
+	serve_slot(req, rep, SNAP_STATUS_ATOM, "application/atom+xml; charset=utf-8", render_atom);
 }
 
 void handle_feed_rss(struct web_request *req, struct web_reply *rep)
 {
-	serve_slot(req, rep, SNAP_STATUS_RSS, "application/rss+xml; charset=utf-8", render_rss,
-	           true);
+	serve_slot(req, rep, SNAP_STATUS_RSS, "application/rss+xml; charset=utf-8", render_rss);
 }
 
 /* Answers an owned body BODY (NULL: 404 naming WHAT). */
@@ -133,7 +150,6 @@ static void reply_owned(struct web_reply *rep, char *body, size_t len, const cha
 void handle_status_incident(struct web_request *req, struct web_reply *rep)
 {
 	const char *id = route_param(&req->params, "id");
-	struct status_view *v;
 	char *end, *body;
 	long long n;
 	size_t len = 0;
@@ -145,10 +161,22 @@ void handle_status_incident(struct web_request *req, struct web_reply *rep)
 		reply_json_error(rep, 404, "not_found", "no such incident");
 		return;
 	}
-	v = view_of(req->snap, req->web);
-	body = status_render_incident(v, n, &len);
-	status_view_free(v);
+	body = status_render_incident(view_of(req), n, &len);
 	reply_owned(rep, body, len, HTML_TYPE, "such incident on the status page");
+	rep->cache_control = "no-cache";
+}
+
+void handle_status_component(struct web_request *req, struct web_reply *rep)
+{
+	const char *id = route_param(&req->params, "id");
+	char *body = NULL;
+	size_t len = 0;
+
+	if (!page_on(req, rep))
+		return;
+	if (id != NULL)
+		body = status_render_component(view_of(req), id, &len);
+	reply_owned(rep, body, len, HTML_TYPE, "such component (public monitors only)");
 	rep->cache_control = "no-cache";
 }
 
@@ -167,17 +195,13 @@ static void badge(struct web_request *req, struct web_reply *rep, bool uptime)
 {
 	const char *mon = route_param(&req->params, "monitor");
 	const char *file = route_param(&req->params, "file");
-	struct status_view *v;
 	char what[32], *body = NULL;
 	size_t len = 0;
 
 	if (!page_on(req, rep))
 		return;
-	if (mon != NULL && file != NULL && badge_what(file, uptime, what, sizeof(what))) {
-		v = view_of(req->snap, NULL);
-		body = status_render_badge(v, mon, what, &len);
-		status_view_free(v);
-	}
+	if (mon != NULL && file != NULL && badge_what(file, uptime, what, sizeof(what)))
+		body = status_render_badge(view_of(req), mon, what, &len);
 	reply_owned(rep, body, len, SVG_TYPE, "such badge (public monitors only)");
 	rep->cache_control = "public, max-age=60";
 }

@@ -180,6 +180,7 @@ void handle_dashboard(struct web_request *req, struct web_reply *rep);
 /* statuspage.c */
 void handle_status_page(struct web_request *req, struct web_reply *rep);
 void handle_status_incident(struct web_request *req, struct web_reply *rep);
+void handle_status_component(struct web_request *req, struct web_reply *rep);
 void handle_status_json(struct web_request *req, struct web_reply *rep);
 void handle_status_summary(struct web_request *req, struct web_reply *rep);
 void handle_status_theme(struct web_request *req, struct web_reply *rep);

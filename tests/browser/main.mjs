@@ -38,6 +38,7 @@ const tests = [
 	['the banner and each component\'s state on screen match /api/v1/status', status.testStatesMatch],
 	['live refresh: a component\'s state changes on screen without a reload', status.testLiveRefresh],
 	['without JavaScript the page is complete', status.testWithoutJs],
+	['layout compact: bars, uptimes, live refresh and the component pages', status.testCompact],
 	['XSS corpus: no script runs, no dialog opens, payloads show as text', testXss],
 	['dashboard', testDashboard],
 ];

@@ -45,13 +45,13 @@ export const INCIDENT = { title: 'Checkout is slow for some customers', impact: 
 export const INCIDENT_UPDATE = { status: 'identified',
 	message: 'A slow database query; a fix is rolling out.' };
 
-function config(targets, dir) {
+function config(targets, dir, layout = 'auto') {
 	const logo = path.join(dir, 'logo.svg');
 	fs.mkdirSync(dir, { recursive: true });
 	fs.writeFileSync(logo, LOGO);
 	let y = AUTH + 'status_page:\n  title: "Acme Status"\n'
 		+ '  description: "How the Acme shop and its API are doing"\n'
-		+ `  logo: ${JSON.stringify(logo)}\n  refresh: 1s\n`
+		+ `  logo: ${JSON.stringify(logo)}\n  refresh: 1s\n  layout: ${layout}\n`
 		+ `maintenance:\n  - {name: "Search index rebuild", start: "${new Date(Date.now() - 3600e3).toISOString()}", `
 		+ 'duration: 29d, monitors: [search]}\n'
 		+ 'monitors:\n';
@@ -179,7 +179,8 @@ export async function testLiveRefresh({ browser, daemon: d, targets }) {
 		page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations.push(f.url()); });
 		const origin = await page.evaluate(() => { window.__marker = 'still-here'; return performance.timeOrigin; });
 		const label = () => page.evaluate(() => {
-			const el = document.querySelector('li.c[data-id="website"] .s');
+			const li = [...document.querySelectorAll('li[data-state] > a[href^="/status/components/"]')].find((a) => decodeURIComponent(a.getAttribute('href').slice(19)) === 'website')?.parentElement;
+			const el = li?.querySelector(':scope > .s');
 			return el ? el.innerText.trim() : null;
 		});
 		check(await label() === STATE_LABELS.operational, `Website shows ${await label()} before its target breaks`);
@@ -230,10 +231,10 @@ export async function testWithoutJs({ browser, daemon: d, incidentId }) {
 		for (const t of [INCIDENT_UPDATE.message, 'Acme Status', 'How the Acme shop and its API are doing'])
 			if (!body.includes(t))
 				problems.push(`${JSON.stringify(t)} is not on the page`);
-		const shown = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('li.c')].map((li) => [
-			li.dataset.id, {
-				up: li.innerText.replace(/\s+/g, ' '),
-				bars: [...li.querySelectorAll('svg')].filter((s) => s.getAttribute('aria-label') || s.querySelector('title')).length,
+		const shown = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('li[data-state] > a[href^="/status/components/"]')].map((a) => [
+			decodeURIComponent(a.getAttribute('href').slice(19)), {
+				up: a.parentElement.innerText.replace(/\s+/g, ' '),
+				bars: [...a.parentElement.querySelectorAll('svg')].filter((s) => s.getAttribute('aria-label') || s.querySelector('title')).length,
 			}])));
 		for (const c of doc.components) {
 			const s = shown[c.id];
@@ -260,4 +261,115 @@ export async function testWithoutJs({ browser, daemon: d, incidentId }) {
 	} finally {
 		await ctx.close();
 	}
+}
+
+/* Waits until daemon D's /api/v1/status shows the states of WANT. */
+function settled(d) {
+	return waitFor(async () => {
+		const doc = await d.json('/api/v1/status');
+		const got = Object.fromEntries(doc.components.map((c) => [c.id, c.status]));
+		return JSON.stringify(got) === JSON.stringify(WANT) ? doc : null;
+	}, { timeout: 30000, what: `the components in their states ${JSON.stringify(WANT)}` });
+}
+
+/*
+ * 6: status_page.layout compact (what a page of more than 50 components gets):
+ * renders without errors or overflow, states and 90-day uptimes match the API,
+ * the live refresh works, and a component's link opens its page with the days,
+ * uptimes, chart and incidents the compact row leaves out.
+ */
+export async function testCompact(world) {
+	const { browser, targets, tmp, artifacts } = world;
+	const dir = path.join(tmp, 'compact');
+	const d = new Daemon(dir, config(targets, dir, 'compact'), { name: 'compact' });
+	const problems = [];
+	world.daemons.push(d); /* stopped (again, harmlessly) and checked at teardown */
+	try {
+		await d.start();
+		const doc = await settled(d);
+		await d.post('/api/v1/incidents', INCIDENT, OPS);
+		for (const [label, viewport] of [['mobile', { width: 375, height: 812 }], ['desktop', { width: 1280, height: 800 }]]) {
+			const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+			try {
+				const page = await ctx.newPage();
+				const w = watch(page);
+				await page.goto(d.url('/status'), { waitUntil: 'load' });
+				check(await page.evaluate(() => document.querySelector('#components.compact') !== null),
+					`${label}: /status with layout compact has no #components.compact`);
+				await page.screenshot({ path: path.join(artifacts, `status-compact-${label}.png`), fullPage: true });
+				const rows = await page.evaluate(() => [...document.querySelectorAll('li[data-state] > a[href^="/status/components/"]')].map((a) => {
+					const li = a.parentElement, bar = li.querySelector(':scope > svg');
+					const lists = [...document.querySelectorAll('ul.cl')];
+					return { id: decodeURIComponent(a.getAttribute('href').slice(19)), list: lists.indexOf(li.parentElement),
+						up: li.querySelector(':scope > b')?.innerText.trim(), barWidth: bar ? Math.round(bar.getBoundingClientRect().width) : 0,
+						charts: li.querySelectorAll('svg').length };
+				}));
+				for (const c of doc.components) {
+					const r = rows.find((x) => x.id === c.id);
+					if (!r) {
+						problems.push(`${label}: ${c.id} is not on the compact page`);
+						continue;
+					}
+					const v = c.uptime['90d'];
+					const shown = parseFloat(r.up);
+					if (v === null ? r.up !== '–' : !(Math.abs(shown - v) <= 1))
+						problems.push(`${label}: ${c.id} shows ${JSON.stringify(r.up)}, its 90-day uptime is ${v}`);
+					if (r.barWidth < 100 || r.charts !== 1)
+						problems.push(`${label}: ${c.id} has ${r.charts} SVGs, the bar ${r.barWidth} px wide`);
+				}
+				for (const list of new Set(rows.map((r) => r.list))) { /* a group's list is inset: alike within a list */
+					const widths = rows.filter((r) => r.list === list).map((r) => r.barWidth);
+					if (new Set(widths).size !== 1)
+						problems.push(`${label}: bars of different widths in one list: ${widths.join(', ')}`);
+				}
+				const { diff } = await compare(page, d);
+				problems.push(...diff.map((x) => `${label}: ${x}`));
+				const wide = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+				if (wide)
+					problems.push(`${label}: the compact page overflows horizontally`);
+				if (label === 'desktop') {
+					/* live refresh: Docs breaks and comes back */
+					const docs = () => page.evaluate(() => [...document.querySelectorAll('li[data-state] > a[href="/status/components/docs"]')][0]?.parentElement.dataset.state);
+					targets.set('/docs', '500');
+					await waitFor(async () => (await docs()) === 'partial_outage', { timeout: 20000, interval: 200,
+						what: 'Docs to show Partial Outage on the compact page without a reload' }).catch((e) => problems.push(e.message));
+					targets.set('/docs', 'ok');
+					await waitFor(async () => (await docs()) === 'operational', { timeout: 20000, interval: 200,
+						what: 'Docs to show Operational again' }).catch((e) => problems.push(e.message));
+					/* a component's page, by its link */
+					await Promise.all([page.waitForURL('**/status/components/api'), page.click('a[href="/status/components/api"]')]);
+					await page.screenshot({ path: path.join(artifacts, 'status-component.png'), fullPage: true });
+					const api = (await d.json('/api/v1/status')).components.find((c) => c.id === 'api');
+					const got = await page.evaluate(() => ({
+						h2: document.querySelector('.cp h2')?.innerText.trim(),
+						state: document.querySelector('.cp')?.dataset.state,
+						label: document.querySelector('.cp > .s')?.innerText.trim(),
+						text: document.body.innerText.replace(/\s+/g, ' '),
+						tips: [...document.querySelectorAll('.cp svg.u rect title')].map((t) => t.textContent),
+						chart: document.querySelectorAll('.cp svg.r').length,
+					}));
+					if (got.h2 !== 'API' || got.state !== api.status || got.label !== STATE_LABELS[api.status])
+						problems.push(`/status/components/api: heading ${got.h2}, state ${got.state} (${got.label}); the API says ${api.status}`);
+					for (const t of ['24 h', '7 d', '30 d', '90 d', 'Response time, last 24 h', INCIDENT.title])
+						if (!got.text.includes(t))
+							problems.push(`/status/components/api lacks ${JSON.stringify(t)}`);
+					if (got.tips.length === 0 || !got.tips.every((t) => /^\d{4}-\d\d-\d\d( to \d{4}-\d\d-\d\d)?: .*incident/.test(t)))
+						problems.push(`/status/components/api: day tooltips ${JSON.stringify(got.tips.slice(0, 3))}`);
+					if (got.chart !== 1)
+						problems.push(`/status/components/api: ${got.chart} response-time charts`);
+					const missing = await d.request('GET', '/status/components/internal-db');
+					if (missing.status !== 404)
+						problems.push(`/status/components/internal-db (not public) answered ${missing.status}`);
+				}
+				w.stop();
+				problems.push(...w.problems.map((x) => `${label}: ${x}`));
+			} finally {
+				await ctx.close();
+			}
+		}
+	} finally {
+		targets.set('/docs', 'ok');
+		problems.push(...await d.stop());
+	}
+	check(problems.length === 0, problems.join('\n'));
 }

@@ -139,14 +139,26 @@ async function checkStatusText(page, monitors, incidents) {
 			out.push(`the logo's alt is ${JSON.stringify(logo && logo.alt)}`);
 		const groups = [...document.querySelectorAll('summary h3')].map((h) => norm(h.textContent));
 		for (const m of monitors) {
-			want(`monitor ${m.id}'s name`, document.querySelector(`li.c[data-id="${CSS.escape(m.id)}"] .n`), m.name);
+			const li = [...document.querySelectorAll('li[data-state] > a[href^="/status/components/"]')].find((a) => decodeURIComponent(a.getAttribute('href').slice(19)) === m.id)?.parentElement;
+			want(`monitor ${m.id}'s name`, li?.querySelector(':scope > a'), m.name);
 			if (m.group && !groups.includes(norm(m.group)))
 				out.push(`group ${JSON.stringify(m.group)} is not a group heading`);
 		}
 		const body = norm(document.body.textContent);
-		for (const t of [MAINTENANCE, ...incidents.flatMap((i) => [i.title, ...i.messages])])
+		/* the first open incidents are whole on the page, the rest a line linking to their page */
+		const whole = new Set([...document.querySelectorAll('article.inc h3')].map((h) => norm(h.textContent)));
+		for (const t of [MAINTENANCE, ...incidents.filter((i) => whole.has(norm(i.title))).flatMap((i) => i.messages)])
 			if (!body.includes(norm(t)))
 				out.push(`${JSON.stringify(t)} is not on the page as text`);
+		/* 10 whole, 40 lines, the rest counted (the component pages and the feed have them) */
+		const lines = [...document.querySelectorAll('ul.more a')].map((a) => norm(a.textContent));
+		const counted = Number((/And (\d+) more open incidents/.exec(body) || [0, 0])[1]);
+		const open = document.querySelectorAll('#incidents article.inc').length + lines.length + counted;
+		const listed = incidents.filter((i) => whole.has(norm(i.title)) || lines.includes(norm(i.title))).length;
+		if (whole.size !== 10 || lines.length !== 40)
+			out.push(`${whole.size} incidents whole and ${lines.length} as lines on the page, expected 10 and 40`);
+		if (open < incidents.length || listed + counted < incidents.length)
+			out.push(`${listed} of the ${incidents.length} incidents shown and ${counted} counted`);
 		return out;
 	}, { monitors, incidents, TITLE, DESCRIPTION, MAINTENANCE });
 }
@@ -312,7 +324,7 @@ export async function testXss(world, tap) {
 			const want = bypassCSP ? 'operational' : 'partial_outage';
 			const flips = monitors.filter((m, i) => i % 10 === 5).map((m) => m.id);
 			await waitFor(() => page.evaluate(({ flips, want }) => flips.every((id) =>
-				document.querySelector(`li.c[data-id="${CSS.escape(id)}"]`)?.dataset.state === want), { flips, want }),
+				[...document.querySelectorAll('li[data-state] > a[href^="/status/components/"]')].find((a) => decodeURIComponent(a.getAttribute('href').slice(19)) === id)?.parentElement?.dataset.state === want), { flips, want }),
 			{ timeout: 20000, interval: 200, what: `the live refresh to show the flipped monitors ${want}${mode}` })
 				.catch((e) => problems.push(e.message));
 			tap.diag(`xss: flipped${mode} at ${Date.now() - t0} ms`);
@@ -345,6 +357,25 @@ export async function testXss(world, tap) {
 						problems.push(`/status/incidents/${inc.id}: ${JSON.stringify(t)} is not on it as text${mode}`);
 			}
 			tap.diag(`xss: incident pages${mode} at ${Date.now() - t0} ms`);
+			// the component pages (names and groups with payloads), by the links on /status
+			await page.goto(d.url('/status'), { waitUntil: 'load' });
+			const links = new Map(await page.evaluate(() => [...document.querySelectorAll('li[data-state] > a[href^="/status/components/"]')]
+				.map((a) => [decodeURIComponent(a.getAttribute('href').slice(19)), a.getAttribute('href')])));
+			for (const m of monitors.filter((x, i) => bypassCSP || i % 8 === 3)) {
+				const url = links.get(m.id);
+				if (url === undefined) {
+					problems.push(`/status: no link to the page of monitor ${JSON.stringify(m.id)}${mode}`);
+					continue;
+				}
+				v = await visit(page, d.url(url), async () => {});
+				problems.push(...v.problems.map((p) => p + mode));
+				const text = await page.evaluate(() => [document.title, document.querySelector('h2')?.textContent, document.body.textContent]);
+				if (!norm(text[0]).startsWith(norm(m.name)) || norm(text[1]) !== norm(m.name))
+					problems.push(`${url}: its title and heading are ${JSON.stringify(text.slice(0, 2))}${mode}`);
+				if (!norm(text[2]).includes(norm(m.group)))
+					problems.push(`${url}: its group ${JSON.stringify(m.group)} is not on it as text${mode}`);
+			}
+			tap.diag(`xss: component pages${mode} at ${Date.now() - t0} ms`);
 			// badges, opened as documents (where an SVG's script would run)
 			const badges = monitors.filter((m, i) => i % 6 === 0).map((m) => `/badge/${m.id}/status.svg`);
 			for (const what of ['uptime/24h', 'uptime/7d', 'uptime/30d', 'uptime/90d', 'response-time'])

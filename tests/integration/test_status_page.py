@@ -101,7 +101,7 @@ def test_nothing_private_on_public_surfaces(daemon, targets, tmp_path):
     paths = ['/status', '/api/v1/status', '/feed.atom', '/feed.rss', '/status/theme.css',
              f'/status/incidents/{inc[0]["id"]}']
     for m in ['website', 'payments', 'search']:
-        paths += [f'/badge/{m}/status.svg', f'/badge/{m}/uptime/24h.svg',
+        paths += [f'/status/components/{m}', f'/badge/{m}/status.svg', f'/badge/{m}/uptime/24h.svg',
                   f'/badge/{m}/uptime/90d.svg', f'/badge/{m}/response-time.svg']
     for p in paths:
         r = d.get(p)
@@ -111,7 +111,50 @@ def test_nothing_private_on_public_surfaces(daemon, targets, tmp_path):
             assert f not in text, (p, f)
     # a monitor that is not public has no badge, and no incident page shows it
     assert d.get('/badge/internal-db/status.svg').status_code == 404
+    assert d.get('/status/components/internal-db').status_code == 404
     assert d.get('/status/incidents/99999').status_code == 404
+
+
+def test_layouts_and_component_page(daemon, targets, tmp_path):
+    """status_page.layout: full (the default for a few components) and compact, whose rows link
+    to each component's page with what they leave out."""
+    d = daemon(config(targets, tmp_path))
+    ready(d)
+    # Payments' automatic incident reaches the store a little after its state
+    wait_for(lambda: any(i['title'] == 'Payments is down'
+                         for i in d.get('/api/v1/status').json()['incidents']),
+             what="Payments' automatic incident on /api/v1/status")
+    full = d.get('/status').text
+    assert '<section id="components" aria-labelledby' in full and '<svg class="r"' in full
+    assert full.count('<a href="/status/components/') == 3
+    r = d.get('/status/components/payments')
+    assert r.status_code == 200 and r.headers['Content-Type'].startswith('text/html')
+    assert "default-src 'self'" in r.headers['Content-Security-Policy']
+    page = r.text
+    assert '<title>Payments · Acme Status</title>' in page
+    assert 'data-state="major_outage"' in page and 'Major Outage' in page
+    for text in ['24 h <b>', '7 d <b>', '30 d <b>', '90 d <b>', 'Response time, last 24 h',
+                 'Payments is down', '<p class="meta">In Backend</p>']:
+        assert text in page, text
+    assert 'disk swap' not in page  # the window is Search's
+    assert 'disk swap' in d.get('/status/components/search').text
+    for bad in ['/status/components/', '/status/components/nope', '/status/components/Payments',
+                '/status/components/%00', '/status/components/' + 'x' * 5000]:
+        assert d.get(bad).status_code in (404, 414), bad
+    d.stop()
+
+    d = daemon(config(targets, tmp_path, extra='  layout: compact\n'))
+    ready(d)
+    compact = d.get('/status').text
+    assert '<section id="components" class="compact"' in compact
+    assert '<svg class="r"' not in compact and '<svg class="u"' not in compact
+    assert compact.count('<svg viewBox="0 -.5 90 1" preserveAspectRatio="none" role="none">') == 3
+    assert d.get('/status/components/payments').status_code == 200
+    # a bad layout is an error naming the key
+    bad = tmp_path / 'bad.yaml'
+    bad.write_text('status_page:\n  layout: tiny\n')
+    r = run_cli('config', 'check', str(bad))
+    assert r.returncode != 0 and 'status_page.layout' in r.stderr and 'compact' in r.stderr
 
 
 def test_badges_and_feeds(daemon, targets, tmp_path):

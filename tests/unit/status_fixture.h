@@ -190,8 +190,7 @@ static bool xc_attr_policy(struct xc *x, const char *elem, const char *name, con
 	    strcasecmp(name, "formaction") == 0 || strcasecmp(name, "http-equiv") == 0)
 		return xc_fail(x, "forbidden attribute");
 	if (strcasestr(value, "javascript:") != NULL && strcmp(name, "aria-label") != 0 &&
-	    strcmp(name, "data-id") != 0 && strcmp(name, "content") != 0 &&
-	    strcmp(name, "alt") != 0)
+	    strcmp(name, "content") != 0 && strcmp(name, "alt") != 0)
 		return xc_fail(x, "javascript: in an attribute");
 	if (strcmp(name, "href") == 0 || strcmp(name, "src") == 0 ||
 	    strcmp(name, "xlink:href") == 0 || strcmp(name, "action") == 0) {

@@ -136,9 +136,9 @@ static void test_page_complete(void **state)
 		const struct status_component *c = &f->comps[i];
 
 		snprintf(want, sizeof(want),
-		         "<li class=\"c\" data-id=\"%s\" data-state=\"%s\"><p class=\"ch\"><strong "
-		         "class=\"n\">%s</strong> <span class=\"s\">%s</span></p>",
-		         c->id, status_state_word(c->state), c->name, status_state_label(c->state));
+		         "<li data-state=\"%s\"><a href=\"/status/components/%s\">%s</a> "
+		         "<span class=\"s\">%s</span><svg class=\"u\"",
+		         status_state_word(c->state), c->id, c->name, status_state_label(c->state));
 		assert_contains(s, want);
 	}
 	assert_int_equal(count(s, "<span>24 h <b>100%</b></span><span>30 d <b>99.95%</b></span>"
@@ -228,17 +228,17 @@ static void test_page_groups(void **state)
 	f->comps[4].group = "Group B";
 	f->comps[5].group = "";
 	s = page_of(&f->v);
-	c0 = strstr(s, "data-id=\"comp-0\"");
-	c3 = strstr(s, "data-id=\"comp-3\"");
-	c6 = strstr(s, "data-id=\"comp-6\"");
+	c0 = strstr(s, "components/comp-0\"");
+	c3 = strstr(s, "components/comp-3\"");
+	c6 = strstr(s, "components/comp-6\"");
 	gb = strstr(s, "<summary><h3>Group B</h3>");
 	ga = strstr(s, "<summary><h3>Group A</h3>");
-	c1 = strstr(s, "data-id=\"comp-1\"");
-	c4 = strstr(s, "data-id=\"comp-4\"");
-	c2 = strstr(s, "data-id=\"comp-2\"");
+	c1 = strstr(s, "components/comp-1\"");
+	c4 = strstr(s, "components/comp-4\"");
+	c2 = strstr(s, "components/comp-2\"");
 	assert_true(c0 && c3 && c6 && ga && gb && c1 && c4 && c2);
 	/* ungrouped first (an empty group is none), in order; then B (1, 4), then A (2) */
-	assert_true(c0 < c3 && c3 < strstr(s, "data-id=\"comp-5\"") && c3 < c6 && c6 < gb);
+	assert_true(c0 < c3 && c3 < strstr(s, "components/comp-5\"") && c3 < c6 && c6 < gb);
 	assert_true(gb < c1 && c1 < c4 && c4 < ga && ga < c2);
 	assert_int_equal(count(s, "<details open=\"\">"), 2);
 	/* a group's summary shows its worst state: B has 1 (degraded) and 4 (maintenance) */
@@ -751,7 +751,7 @@ static double median_render(const struct fab *f,
 static void test_size_1000(void **state)
 {
 	static const char *const kinds[] = { "healthy", "realistic", "varied" };
-	size_t size[3], json;
+	size_t size[3], full[3], json;
 	double ms[3], jms;
 	int k;
 
@@ -762,6 +762,9 @@ static void test_size_1000(void **state)
 		ms[k] = median_render(f, status_render_page, &size[k]);
 		print_message("status page, 1000 components, %s days: %zu bytes, median %.2f ms\n",
 		              kinds[k], size[k], ms[k]);
+		f->v.layout = LAYOUT_FULL;
+		(void)median_render(f, status_render_page, &full[k]);
+		print_message("  with layout full: %zu bytes\n", full[k]);
 		if (k == DAYS_REALISTIC) {
 			jms = median_render(f, status_render_json, &json);
 			print_message("status JSON, 1000 components: %zu bytes, median %.2f ms\n",
@@ -770,13 +773,15 @@ static void test_size_1000(void **state)
 		fab_free(f);
 	}
 	/*
-	 * A budget per component, not the issue's 300 KB goal: every component
-	 * carries its name, state, bar with tooltips, three uptimes and a chart
-	 * with its text (some 830 bytes when healthy), so 1,000 of them cannot
-	 * fit 300 KB; the report to the lead gives the numbers and the options.
+	 * The issue's goal, 300 KB for 1,000 components, on the page they get by
+	 * default (compact above 50); days that all differ are the worst case.
 	 */
-	assert_true(size[DAYS_HEALTHY] < 1000 * 900);
-	assert_true(size[DAYS_REALISTIC] < 1000 * 1400);
+	assert_true(size[DAYS_HEALTHY] <= 300 * 1000);
+	assert_true(size[DAYS_REALISTIC] <= 300 * 1000);
+	assert_true(size[DAYS_VARIED] < 1000 * 1000);
+	/* the full layout: every component with tooltips, three uptimes and a chart */
+	assert_true(full[DAYS_HEALTHY] < 1000 * 900);
+	assert_true(full[DAYS_REALISTIC] < 1000 * 1400);
 }
 
 int main(void)

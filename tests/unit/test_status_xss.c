@@ -181,9 +181,21 @@ static void check_payload(const char *p)
 	s = page_of(&f->v);
 	check_markup("page", s, p, 1);
 	free(s);
+	f->v.layout = LAYOUT_COMPACT;
+	s = page_of(&f->v);
+	check_markup("compact page", s, p, 1);
+	free(s);
 	f->v.refresh_ms = 0;
 	s = page_of(&f->v);
+	check_markup("compact page without script", s, p, 0);
+	free(s);
+	f->v.layout = LAYOUT_AUTO;
+	s = page_of(&f->v);
 	check_markup("page without script", s, p, 0);
+	free(s);
+	s = status_render_component(&f->v, p, &len);
+	assert_non_null(s);
+	check_markup("component page", s, p, 0);
 	free(s);
 	for (i = 0; i < 2; i++) {
 		s = status_render_incident(&f->v, f->inc[i].id, &len);

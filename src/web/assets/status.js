@@ -10,6 +10,7 @@
 	var body = document.body;
 	var every = parseInt(body.getAttribute('data-refresh') || '0', 10);
 	var MAX_BACKOFF = 300000;
+	var PREFIX = '/status/components/';
 	var labels = {
 		operational: 'Operational',
 		degraded_performance: 'Degraded Performance',
@@ -52,13 +53,20 @@
 		return (n < 10 ? '0' : '') + n;
 	}
 
+	/* Each component's <li>, by its id: the last segment of its name's link. */
 	function componentsById() {
 		var map = Object.create(null);
-		var els = document.querySelectorAll('li.c[data-id]');
+		var links = document.querySelectorAll('li[data-state] > a[href^="' + PREFIX + '"]');
 		var i;
 
-		for (i = 0; i < els.length; i++)
-			map[els[i].getAttribute('data-id')] = els[i];
+		for (i = 0; i < links.length; i++) {
+			try {
+				map[decodeURIComponent(links[i].getAttribute('href').slice(PREFIX.length))] =
+				        links[i].parentNode;
+			} catch (e) {
+				/* not ours: left alone */
+			}
+		}
 		return map;
 	}
 
@@ -68,7 +76,7 @@
 		var i, j;
 
 		for (i = 0; i < groups.length; i++) {
-			var members = groups[i].querySelectorAll('li.c');
+			var members = groups[i].querySelectorAll('li[data-state]');
 			var worst = 'operational';
 			var summary = groups[i].querySelector('summary .s');
 
@@ -101,7 +109,7 @@
 			if (!el || !has(labels, c.status))
 				continue;
 			setState(el, c.status);
-			setText(el.querySelector('.ch .s'), labels[c.status]);
+			setText(el.querySelector(':scope > .s'), labels[c.status]);
 		}
 		updateGroups();
 	}

@@ -23,12 +23,13 @@ export function readScreen(page) {
 		return {
 			banner: text(banner),
 			bannerShown: shown(banner),
-			components: [...document.querySelectorAll('li.c')].map((li) => ({
-				id: li.dataset.id,
-				state: li.dataset.state,
-				name: text(li.querySelector('.n')),
-				label: text(li.querySelector('.s')),
-				shown: shown(li.querySelector('.n')) && shown(li.querySelector('.s')),
+			/* a component: <li data-state> whose name links to /status/components/{id} */
+			components: [...document.querySelectorAll('li[data-state] > a[href^="/status/components/"]')].map((a) => ({
+				id: decodeURIComponent(a.getAttribute('href').slice('/status/components/'.length)),
+				state: a.parentElement.dataset.state,
+				name: text(a),
+				label: text(a.parentElement.querySelector(':scope > .s')),
+				shown: shown(a) && shown(a.parentElement.querySelector(':scope > .s')),
 			})),
 		};
 	});
@@ -75,3 +76,4 @@ export function screenDiff(screen, doc) {
 export function stateKey(doc) {
 	return JSON.stringify([doc.status.description, doc.components.map((c) => [c.id, c.status])]);
 }
+
