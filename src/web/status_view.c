@@ -16,7 +16,8 @@
 
 #define MS_PER_HOUR   3600000LL
 #define MS_PER_DAY    86400000LL
-#define INCIDENTS_MAX 200              /* read from the store per render, newest first */
+#define INCIDENTS_MAX 200              /* of the last 14 days, read newest first */
+#define OPEN_MAX      1000             /* open incidents, read first whatever their age */
 #define UPDATES_MAX   50               /* per incident */
 #define SOON_MS       (7 * MS_PER_DAY) /* upcoming maintenance shown this far ahead */
 
@@ -151,7 +152,7 @@ static const char *const *public_names(struct status_built *b, const char *const
 struct inc_read {
 	struct status_built *b;
 	int64_t since;
-	struct store_reader *r;
+	bool history; /* the second read: open ones are taken already */
 };
 
 /* Updates being read: the incident's own array while the view fills it. */
@@ -210,6 +211,8 @@ static int take_incident(void *arg, const struct store_incident_row *row)
 
 	if (row->resolved != 0 && row->started < rd->since)
 		goto done; /* older history */
+	if (rd->history && row->resolved == 0)
+		goto done; /* taken by the first read */
 	if (row->automatic && row->impact != NULL && strcmp(row->impact, "none") == 0)
 		goto done; /* withdrawn: Vigil's own network failed, not the monitor */
 	for (i = 0; i < json_array_size(list) && n < 64; i++)
@@ -242,14 +245,46 @@ static int day_index(int64_t t, int64_t now)
 	return d >= 0 && d < STATUS_DAYS ? (int)d : -1;
 }
 
+/* Incident I before J: newest start first, then highest id. */
+static bool newer(const struct status_incident *i, const struct status_incident *j)
+{
+	return i->started_ms != j->started_ms ? i->started_ms > j->started_ms : i->id > j->id;
+}
+
+/* B's incidents (and their automatic flags) newest first: the two reads interleaved. */
+static void sort_incidents(struct status_built *b)
+{
+	size_t i, j;
+
+	for (i = 1; i < b->ninc; i++) { /* insertion: two sorted runs, a few hundred at most */
+		struct status_incident in = b->inc[i];
+		bool a = b->automatic[i];
+
+		for (j = i; j > 0 && newer(&in, &b->inc[j - 1]); j--) {
+			b->inc[j] = b->inc[j - 1];
+			b->automatic[j] = b->automatic[j - 1];
+		}
+		b->inc[j] = in;
+		b->automatic[j] = a;
+	}
+}
+
+/*
+ * Every open incident (OPEN_MAX at most), whatever its age, then the
+ * newest INCIDENTS_MAX of the last 14 days: an old open incident stays on
+ * the page however many came after it.
+ */
 static void incidents(struct status_built *b, const struct snapshot *s, struct store_reader *r)
 {
-	struct inc_read rd = { b, s->wall_ms - STATUS_HISTORY * MS_PER_DAY, r };
+	struct inc_read rd = { b, s->wall_ms - STATUS_HISTORY * MS_PER_DAY, false };
 	size_t i, j;
 
 	if (r == NULL)
 		return;
+	(void)store_incidents_query(r, true, 0, OPEN_MAX, take_incident, &rd);
+	rd.history = true;
 	(void)store_incidents_query(r, false, 0, INCIDENTS_MAX, take_incident, &rd);
+	sort_incidents(b);
 	for (i = 0; i < b->ninc; i++) {
 		struct status_incident *in = &b->inc[i];
 		int d = day_index(in->started_ms, s->wall_ms);

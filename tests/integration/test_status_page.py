@@ -188,3 +188,38 @@ def test_status_page_off_and_bad_theme(daemon, targets, tmp_path):
     assert r.returncode == 2
     assert 'status_page.theme.primary' in r.stderr and 'not a colour' in r.stderr
     assert 'status_page.logo' in r.stderr
+
+
+def test_old_open_incident_stays(daemon, targets, tmp_path):
+    """An open incident stays on the page however many incidents came after it: the page
+    reads every open one, then the newest 200 of the last 14 days."""
+    d = daemon(config(targets, tmp_path) +
+               'security:\n  rate_limit: {requests: 100000, per: 1s, burst: 100000}\n')
+    ready(d)
+    session = requests.Session()
+    session.headers['Authorization'] = f'Bearer {OPS}'
+
+    def post(path, **kw):
+        return session.post(d.url(path), timeout=10, **kw)
+    old = post('/api/v1/incidents', json={
+        'title': 'Old but still open', 'impact': 'major', 'message': 'Still on it.',
+        'monitors': ['search']})
+    assert old.status_code in (200, 201), old.text
+    for i in range(205):
+        r = post('/api/v1/incidents', json={'title': f'Blip {i}', 'impact': 'minor',
+                                              'message': 'A blip.'})
+        assert r.status_code in (200, 201), r.text
+        r = post(f'/api/v1/incidents/{r.json()["id"]}/updates',
+                   json={'status': 'resolved', 'message': 'Gone.'})
+        assert r.status_code in (200, 201), r.text
+    doc = wait_for(lambda: (lambda s: s if any(i['title'] == 'Blip 204' for i in s['incidents'])
+                            else None)(d.get('/api/v1/status').json()),
+                   what='the last blip on /api/v1/status')
+    titles = [i['title'] for i in doc['incidents']]
+    assert 'Old but still open' in titles
+    assert 'Blip 0' not in titles  # beyond the newest 200 of the history
+    starts = [i['started_at'] for i in doc['incidents']]
+    assert starts == sorted(starts, reverse=True)  # newest first, open or not
+    page = d.get('/status').text
+    assert 'Old but still open' in page and 'Still on it.' in page
+    assert 'Old but still open' in d.get('/status/components/search').text
