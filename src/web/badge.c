@@ -169,16 +169,10 @@ static char *draw(const struct badge *bd, size_t *len)
 char *status_render_badge(const struct status_view *v, const char *id, const char *what,
                           size_t *len)
 {
-	const struct status_component *c = NULL;
+	const struct status_component *c = status_view_find(v, id);
 	struct badge bd;
-	size_t i;
 
-	if (id == NULL || what == NULL)
-		return NULL;
-	for (i = 0; i < v->ncomponents && c == NULL; i++)
-		if (v->components[i].id != NULL && strcmp(v->components[i].id, id) == 0)
-			c = &v->components[i];
-	if (c == NULL || !badge_of(c, what, &bd))
+	if (c == NULL || what == NULL || !badge_of(c, what, &bd))
 		return NULL;
 	if (bd.colour == NULL) {
 		snprintf(bd.value, sizeof(bd.value), "unknown");

@@ -12,16 +12,6 @@
 #include "web/status_render.h"
 #include "web/status_svg.h"
 
-static const struct status_component *find(const struct status_view *v, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < v->ncomponents; i++)
-		if (strcmp(v->components[i].id, id) == 0)
-			return &v->components[i];
-	return NULL;
-}
-
 /* Whether NAMES[N] name C; naming none (N 0) is every component, as the main page says. */
 static bool concerns(const struct status_component *c, const char *const *names, size_t n)
 {
@@ -111,7 +101,7 @@ static void put_maintenance(struct buf *b, const struct status_view *v,
 
 char *status_render_component(const struct status_view *v, const char *id, size_t *len)
 {
-	const struct status_component *c = find(v, id);
+	const struct status_component *c = status_view_find(v, id);
 	struct buf b;
 
 	if (c == NULL)

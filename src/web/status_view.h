@@ -123,6 +123,9 @@ struct status_view {
 	size_t nmaintenance;
 };
 
+/* V's component ID (a monitor's id, not its name), or NULL. */
+const struct status_component *status_view_find(const struct status_view *v, const char *id);
+
 /* Whether V's main page shows its components compact (by V->layout and their number). */
 bool status_view_compact(const struct status_view *v);
 

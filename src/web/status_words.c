@@ -1,4 +1,9 @@
-/* The status page's vocabulary: component states, banners, and the banner that states make. */
+/*
+ * The status page's vocabulary (component states, banners, the banner that
+ * states make) and what a view answers: its layout, a component by id.
+ */
+#include <string.h>
+
 #include "web/status_view.h"
 
 static const char *const state_words[STATE_COUNT] = {
@@ -68,4 +73,14 @@ bool status_view_compact(const struct status_view *v)
 	if (v->layout == LAYOUT_AUTO)
 		return v->ncomponents > STATUS_FULL_MAX;
 	return v->layout == LAYOUT_COMPACT;
+}
+
+const struct status_component *status_view_find(const struct status_view *v, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < v->ncomponents; i++)
+		if (v->components[i].id != NULL && strcmp(v->components[i].id, id) == 0)
+			return &v->components[i];
+	return NULL;
 }
