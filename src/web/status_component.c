@@ -5,25 +5,11 @@
  * maintenance that concern it. The compact layout of the main page links
  * here for all it leaves out.
  */
-#include <string.h>
 
 #include "web/status_html.h"
 #include "web/status_int.h"
 #include "web/status_render.h"
 #include "web/status_svg.h"
-
-/* Whether NAMES[N] name C; naming none (N 0) is every component, as the main page says. */
-static bool concerns(const struct status_component *c, const char *const *names, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		return true;
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], c->name) == 0)
-			return true;
-	return false;
-}
 
 static void put_head(struct buf *b, const struct status_component *c)
 {
@@ -67,7 +53,7 @@ static void put_incidents(struct buf *b, const struct status_view *v,
 			const struct status_incident *in = &v->incidents[i];
 
 			if ((in->resolved_ms == 0) != (pass == 0) ||
-			    !concerns(c, in->components, in->ncomponents))
+			    !status_concerns(c, in->components, in->ncomponents))
 				continue;
 			status_html_incident(b, in, 3, false);
 			any = true;
@@ -75,28 +61,6 @@ static void put_incidents(struct buf *b, const struct status_view *v,
 	if (!any)
 		SP(buf_puts(b, "<p class=\"none\">No incidents in the last 14 days.</p>"));
 	SP(buf_puts(b, "</section>"));
-}
-
-static void put_maintenance(struct buf *b, const struct status_view *v,
-                            const struct status_component *c)
-{
-	bool any = false;
-	size_t i;
-
-	for (i = 0; i < v->nmaintenance; i++) {
-		const struct status_maintenance *m = &v->maintenance[i];
-
-		if (!concerns(c, m->components, m->ncomponents))
-			continue;
-		if (!any)
-			SP(buf_puts(b,
-			            "<section id=\"maintenance\" aria-labelledby=\"h-maintenance\">"
-			            "<h2 id=\"h-maintenance\">Scheduled maintenance</h2>"));
-		any = true;
-		status_html_window(b, m);
-	}
-	if (any)
-		SP(buf_puts(b, "</section>"));
 }
 
 char *status_render_component(const struct status_view *v, const char *id, size_t *len)
@@ -110,7 +74,7 @@ char *status_render_component(const struct status_view *v, const char *id, size_
 	status_html_open(&b, v, c->name);
 	put_head(&b, c);
 	put_incidents(&b, v, c);
-	put_maintenance(&b, v, c);
+	status_html_maintenance(&b, v, c);
 	status_html_close(&b, v);
 	*len = b.len;
 	return buf_steal(&b);

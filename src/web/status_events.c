@@ -176,20 +176,42 @@ void status_html_window(struct buf *b, const struct status_maintenance *m)
 	SP(buf_puts(b, "</p></article>"));
 }
 
-void status_html_maintenance(struct buf *b, const struct status_view *v)
+bool status_concerns(const struct status_component *c, const char *const *names, size_t n)
 {
+	size_t i;
+
+	if (c == NULL || n == 0)
+		return true;
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], c->name) == 0)
+			return true;
+	return false;
+}
+
+void status_html_maintenance(struct buf *b, const struct status_view *v,
+                             const struct status_component *only)
+{
+	bool any = false;
 	size_t i;
 	int pass;
 
-	if (v->nmaintenance == 0)
-		return;
-	SP(buf_puts(b, "<section id=\"maintenance\" aria-labelledby=\"h-maintenance\">"
-	               "<h2 id=\"h-maintenance\">Scheduled maintenance</h2>"));
 	for (pass = 0; pass < 2; pass++) /* the active windows first */
-		for (i = 0; i < v->nmaintenance; i++)
-			if (v->maintenance[i].active == (pass == 0))
-				status_html_window(b, &v->maintenance[i]);
-	SP(buf_puts(b, "</section>"));
+		for (i = 0; i < v->nmaintenance; i++) {
+			const struct status_maintenance *m = &v->maintenance[i];
+
+			if (m->active != (pass == 0) ||
+			    !status_concerns(only, m->components, m->ncomponents))
+				continue;
+			if (!any)
+				SP(buf_puts(b,
+				            "<section id=\"maintenance\" "
+				            "aria-labelledby=\"h-maintenance\">"
+				            "<h2 id=\"h-maintenance\">Scheduled maintenance</h2>"));
+			any = true;
+			status_html_window(b, m);
+		}
+	if (any)
+		SP(buf_puts(b, "</section>"));
 }
 
 /* The resolved incidents that started on the day beginning at DAY, as a list or "No incidents". */

@@ -302,7 +302,7 @@ char *status_render_page(const struct status_view *v, size_t *len)
 	status_html_open(&b, v, NULL);
 	put_banner(&b, v);
 	status_html_active(&b, v);
-	status_html_maintenance(&b, v);
+	status_html_maintenance(&b, v, NULL);
 	put_components(&b, v);
 	status_html_history(&b, v);
 	status_html_close(&b, v);

@@ -40,9 +40,19 @@ void status_html_legend(struct buf *b, bool axis);
 #define STATUS_ACTIVE_FULL  10
 #define STATUS_ACTIVE_LINES 40
 
-/* The sections: active incidents, maintenance (both only when there is some), past incidents. */
+/*
+ * Whether NAMES[N] (display names of an incident or a window) concern C:
+ * naming none is every component, as the page says; C NULL: any.
+ */
+bool status_concerns(const struct status_component *c, const char *const *names, size_t n);
+
+/*
+ * The sections: active incidents, maintenance (both only when there is some;
+ * maintenance only ONLY's when given, active windows first), past incidents.
+ */
 void status_html_active(struct buf *b, const struct status_view *v);
-void status_html_maintenance(struct buf *b, const struct status_view *v);
+void status_html_maintenance(struct buf *b, const struct status_view *v,
+                             const struct status_component *only);
 void status_html_history(struct buf *b, const struct status_view *v);
 
 #endif

@@ -178,21 +178,16 @@ static void check_payload(const char *p)
 	char *s;
 
 	poison(f, p);
-	s = page_of(&f->v);
-	check_markup("page", s, p, 1);
-	free(s);
-	f->v.layout = LAYOUT_COMPACT;
-	s = page_of(&f->v);
-	check_markup("compact page", s, p, 1);
-	free(s);
-	f->v.refresh_ms = 0;
-	s = page_of(&f->v);
-	check_markup("compact page without script", s, p, 0);
-	free(s);
-	f->v.layout = LAYOUT_AUTO;
-	s = page_of(&f->v);
-	check_markup("page without script", s, p, 0);
-	free(s);
+	for (i = 0; i < 4; i++) { /* full and compact, with and without the script */
+		static const char *const what[] = { "page", "compact page", "page without script",
+			                            "compact page without script" };
+
+		f->v.layout = i % 2 ? LAYOUT_COMPACT : LAYOUT_AUTO;
+		f->v.refresh_ms = i < 2 ? 60000 : 0;
+		s = page_of(&f->v);
+		check_markup(what[i], s, p, i < 2);
+		free(s);
+	}
 	s = status_render_component(&f->v, p, &len);
 	assert_non_null(s);
 	check_markup("component page", s, p, 0);
